@@ -1,0 +1,28 @@
+// Shared helpers for the benchmarks: key and value generation, and a plain
+// text table printer (so every benchmark prints peers side by side).
+
+/** The i-th 16-byte key. */
+export function keyOf(i) {
+  return `key:${String(i).padStart(12, '0')}`;
+}
+
+/** The i-th 32-byte value (distinct per key, as in a real cache). */
+export function valueOf(i) {
+  return `value:${String(i).padStart(26, '0')}`;
+}
+
+/** `count` distinct 16-byte keys. */
+export function makeKeys(count) {
+  const keys = new Array(count);
+  for (let i = 0; i < count; i++) keys[i] = keyOf(i);
+  return keys;
+}
+
+/** Prints rows under headers, columns padded to their widest cell. */
+export function printTable(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(headers));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}

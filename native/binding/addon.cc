@@ -1,0 +1,279 @@
+// The Node-API addon: the only code that knows about JavaScript values.
+//
+// Exposes `createStore()`, which makes one core Store and returns the
+// functions that run commands on it, plus `commands()`, which describes the command table so the
+// TypeScript layer never re-declares a command. Everything here converts
+// arguments, calls the core and renders its replies: command semantics live
+// in native/core only.
+//
+// The addon is context-aware (Node-API instance data per environment), so
+// any number of stores may live in the main thread and in worker threads.
+#include <napi.h>
+
+#include <memory>
+
+#include "args.h"
+#include "core/command_table.h"
+#include "core/store.h"
+#include "reply_to_js.h"
+
+namespace ember::binding {
+namespace {
+
+// Per-environment state (one per main thread / worker).
+struct AddonData {
+  Napi::FunctionReference error_class;  // EmberError, registered by the JS layer
+};
+
+AddonData& addonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+Napi::Array bitNames(Napi::Env env, uint32_t bits, std::span<const NamedBit> names) {
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const NamedBit& named : names) {
+    if (bits & named.bit) out.Set(i++, std::string(named.name));
+  }
+  return out;
+}
+
+Napi::Object describe(Napi::Env env, const CommandSpec& spec, int id) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("id", id);
+  o.Set("name", std::string(spec.name));
+  o.Set("arity", spec.arity);
+  o.Set("flags", bitNames(env, spec.flags, kCommandFlagNames));
+  o.Set("categories", bitNames(env, spec.categories, kAclCategoryNames));
+  o.Set("firstKey", spec.keys.first);
+  o.Set("lastKey", spec.keys.last);
+  o.Set("keyStep", spec.keys.step);
+  Napi::Array subs = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const CommandSpec& sub : spec.subcommands) subs.Set(i++, describe(env, sub, -1));
+  o.Set("subcommands", subs);
+  return o;
+}
+
+// commands(): the command table, for the TypeScript layer.
+Napi::Value Commands(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto all = CommandTable::instance().all();
+  Napi::Array out = Napi::Array::New(env, all.size());
+  for (size_t i = 0; i < all.size(); i++) out.Set(static_cast<uint32_t>(i), describe(env, *all[i], static_cast<int>(i)));
+  return out;
+}
+
+// setErrorClass(EmberError): the class used for command errors.
+Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsFunction()) {
+    Napi::TypeError::New(info.Env(), "setErrorClass expects a constructor").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  addonData(info.Env()).error_class = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+// One store and the scratch space its calls reuse. Shared by the functions
+// createStore() returns (each holds a reference), so it lives as long as
+// any of them.
+struct StoreHandle {
+  std::unique_ptr<Store> store = std::make_unique<Store>();
+  ArgumentList args;
+  ReplyBuilder reply;
+};
+
+using SharedHandle = std::shared_ptr<StoreHandle>;
+
+// Most commands have few arguments: read them into a stack array.
+constexpr size_t kInlineArgs = 16;
+
+void throwTypeError(napi_env env, const std::string& message) {
+  napi_throw_type_error(env, nullptr, ("emberkv: " + message).c_str());
+}
+
+// Reads the call's arguments and the StoreHandle bound to the function.
+// Returns nullptr (with a JS exception pending) if the store is closed.
+StoreHandle* callTarget(napi_env env, napi_callback_info info, size_t* argc, napi_value* inline_args,
+                        std::vector<napi_value>& heap_args, napi_value** args) {
+  void* data = nullptr;
+  *argc = kInlineArgs;
+  napi_get_cb_info(env, info, argc, inline_args, nullptr, &data);
+  *args = inline_args;
+  if (*argc > kInlineArgs) {
+    heap_args.resize(*argc);
+    napi_get_cb_info(env, info, argc, heap_args.data(), nullptr, nullptr);
+    *args = heap_args.data();
+  }
+  StoreHandle* handle = static_cast<SharedHandle*>(data)->get();
+  if (!handle->store) {
+    napi_throw_error(env, nullptr, "emberkv: the engine is closed");
+    return nullptr;
+  }
+  return handle;
+}
+
+// exec(command, ...args) / execBuffer(command, ...args): `command` is a
+// command id from commands() or a command name. Returns the reply (bulk
+// strings as strings, or as Buffers for execBuffer); throws an EmberError
+// when the reply is an error, a TypeError for an argument of a wrong type.
+template <bool kBulkAsBuffer>
+napi_value Exec(napi_env env, napi_callback_info info) {
+  size_t argc;
+  napi_value inline_args[kInlineArgs];
+  std::vector<napi_value> heap_args;
+  napi_value* args;
+  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
+  if (!handle) return nullptr;
+  if (argc < 1) {
+    throwTypeError(env, "exec(command, ...args) needs a command");
+    return nullptr;
+  }
+  ArgumentList& list = handle->args;
+  list.clear();
+  std::string type_error;
+  const CommandSpec* spec = nullptr;
+  int64_t id = -1;
+  // Typed methods pass a command id (a number); call() passes a name.
+  if (napi_get_value_int64(env, args[0], &id) == napi_ok) {
+    static const auto all = CommandTable::instance().all();
+    if (id < 0 || static_cast<size_t>(id) >= all.size()) {
+      napi_throw_range_error(env, nullptr, "emberkv: unknown command id");
+      return nullptr;
+    }
+    spec = all[static_cast<size_t>(id)];
+    list.addBytes(spec->name);
+  } else if (!list.add(env, args[0], 0, type_error)) {
+    throwTypeError(env, "the command name must be a string or Buffer");
+    return nullptr;
+  }
+  for (size_t i = 1; i < argc; i++) {
+    if (!list.add(env, args[i], i, type_error)) {
+      throwTypeError(env, type_error);
+      return nullptr;
+    }
+  }
+  ReplyBuilder& reply = handle->reply;
+  reply.clear();
+  try {
+    if (spec) {
+      handle->store->execute(*spec, list.views(), reply);
+    } else {
+      handle->store->execute(list.views(), reply);
+    }
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, (std::string("emberkv: internal error: ") + e.what()).c_str());
+    return nullptr;
+  }
+  RenderOptions options;
+  options.bulk_as_buffer = kBulkAsBuffer;
+  options.error_constructor = addonData(Napi::Env(env)).error_class.Value();
+  ReplyReader reader(reply.bytes());
+  napi_value result = renderReply(env, reader, options);
+  if (result && static_cast<ReplyType>(reply.bytes()[0]) == ReplyType::kError) {
+    napi_throw(env, result);
+    return nullptr;
+  }
+  return result;
+}
+
+// setTime(ms | null): fixes the store's clock (tests), or returns it to
+// the system clock.
+napi_value SetTime(napi_env env, napi_callback_info info) {
+  size_t argc;
+  napi_value inline_args[kInlineArgs];
+  std::vector<napi_value> heap_args;
+  napi_value* args;
+  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
+  if (!handle) return nullptr;
+  napi_valuetype type = napi_undefined;
+  if (argc > 0) napi_typeof(env, args[0], &type);
+  double ms = -1;
+  if (type == napi_number) napi_get_value_double(env, args[0], &ms);
+  if (type == napi_undefined || type == napi_null) {
+    handle->store->clock().useSystemClock();
+  } else if (type == napi_number && ms >= 0 && ms < 9.2e18) {
+    handle->store->clock().setManualMs(static_cast<int64_t>(ms));
+  } else {
+    throwTypeError(env, "the clock must return a non-negative number of ms");
+  }
+  return nullptr;
+}
+
+// cron(budgetNs): one tick of upkeep; returns { expired, moreWork }.
+napi_value Cron(napi_env env, napi_callback_info info) {
+  size_t argc;
+  napi_value inline_args[kInlineArgs];
+  std::vector<napi_value> heap_args;
+  napi_value* args;
+  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
+  if (!handle) return nullptr;
+  double budget = 1e6;
+  if (argc > 0) napi_get_value_double(env, args[0], &budget);
+  Store::CronReport report = handle->store->cron(static_cast<int64_t>(budget));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("expired", static_cast<double>(report.expired));
+  out.Set("moreWork", report.more_work);
+  return out;
+}
+
+napi_value MemoryUsed(napi_env env, napi_callback_info info) {
+  size_t argc;
+  napi_value inline_args[kInlineArgs];
+  std::vector<napi_value> heap_args;
+  napi_value* args;
+  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
+  if (!handle) return nullptr;
+  napi_value out;
+  napi_create_double(env, static_cast<double>(handle->store->memory().used), &out);
+  return out;
+}
+
+// close(): frees the store now; later calls throw.
+napi_value Close(napi_env env, napi_callback_info info) {
+  void* data = nullptr;
+  size_t argc = 0;
+  napi_get_cb_info(env, info, &argc, nullptr, nullptr, &data);
+  static_cast<SharedHandle*>(data)->get()->store.reset();
+  return nullptr;
+}
+
+// createStore(): a new store, as an object of functions bound to it (a
+// function's own data pointer is cheaper to reach than an unwrapped
+// `this`, which matters at ~100 ns a call).
+Napi::Value CreateStore(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto handle = std::make_shared<StoreHandle>();
+  Napi::Object store = Napi::Object::New(env);
+  struct Method {
+    const char* name;
+    napi_callback callback;
+  };
+  static const Method kMethods[] = {
+      {"exec", Exec<false>},   {"execBuffer", Exec<true>}, {"setTime", SetTime},
+      {"cron", Cron},          {"memoryUsed", MemoryUsed}, {"close", Close},
+  };
+  for (const Method& m : kMethods) {
+    auto* data = new SharedHandle(handle);
+    napi_value fn;
+    napi_create_function(env, m.name, NAPI_AUTO_LENGTH, m.callback, data, &fn);
+    napi_add_finalizer(
+        env, fn, data, [](napi_env, void* p, void*) { delete static_cast<SharedHandle*>(p); }, nullptr, nullptr);
+    store.Set(m.name, Napi::Value(env, fn));
+  }
+  return store;
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());  // owned and deleted by Node-API
+  exports.Set("createStore", Napi::Function::New(env, CreateStore, "createStore"));
+  exports.Set("commands", Napi::Function::New(env, Commands, "commands"));
+  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
+  return exports;
+}
+
+}  // namespace ember::binding
+
+// NODE_API_MODULE pastes the name into an identifier: it must be unqualified.
+static Napi::Object InitEmberkv(Napi::Env env, Napi::Object exports) { return ember::binding::Init(env, exports); }
+NODE_API_MODULE(emberkv, InitEmberkv)

@@ -1,0 +1,578 @@
+// The generic keyspace command family (Redis's db.c, expire.c and OBJECT in
+// object.c): DEL, UNLINK, EXISTS, TYPE, TOUCH, the EXPIRE family and its
+// readers (TTL, PTTL, EXPIRETIME, PEXPIRETIME), PERSIST, RENAME, RENAMENX,
+// COPY, KEYS, SCAN, RANDOMKEY and OBJECT, with the table that declares them.
+//
+// Semantics follow Redis 7.0 reply for reply: error texts and the order in
+// which Redis checks things (options before numbers, overflow before the key
+// lookup), which lookups count keyspace hits/misses or touch the access
+// clock, and which ones reclaim an expired key on the way.
+//
+// Invariants kept here:
+//  - an Entry* is never used after another mutation of a keyspace (remove,
+//    put, setExpire, rename and any lookup that reclaims an expired key may
+//    free or move entries): handlers look the entry up again instead;
+//  - no handler's work or memory depends on a number from the client alone:
+//    SCAN's COUNT is capped (kScanMaxCount), KEYS is O(keys) as in Redis.
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../command.h"
+#include "../command_table.h"
+#include "../entry.h"
+#include "../errors.h"
+#include "../glob.h"
+#include "../keyspace.h"
+#include "../numbers.h"
+#include "../store.h"
+
+namespace ember {
+namespace {
+
+// Redis 7.0 error texts not (yet) in errors.h.
+constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+constexpr std::string_view kIntRange = "ERR value is out of range, value must between -2147483648 and 2147483647";
+constexpr std::string_view kExpireNxConflict = "ERR NX and XX, GT or LT options at the same time are not compatible";
+constexpr std::string_view kExpireGtLtConflict = "ERR GT and LT options at the same time are not compatible";
+constexpr std::string_view kFreqNotTracked =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching "
+    "between policies at runtime LRU and LFU data will take some time to adjust.";
+constexpr std::string_view kIdleNotTracked =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between "
+    "policies at runtime LRU and LFU data will take some time to adjust.";
+// Not a Redis error: COPY of a collection needs a deep copy that the data
+// types do not provide yet (see copyCommand).
+constexpr std::string_view kCopyUnsupported = "ERR COPY is not supported for this type yet";
+
+// SCAN reads at most this many keys per call whatever COUNT says (Redis has
+// no cap: COUNT 2^62 there means "the whole table in one call").
+constexpr uint64_t kScanMaxCount = 1u << 20;
+
+// Redis shares the objects of the integers 0..9999 (OBJ_SHARED_INTEGERS),
+// which report this refcount.
+constexpr int64_t kSharedIntegers = 10000;
+constexpr int64_t kSharedRefcount = 2147483647;
+
+// ---------------------------------------------------------------------------
+// Shared helpers
+
+// Redis compares option names with strcasecmp on C strings, so an argument
+// stops at its first NUL byte: "replace\0junk" is REPLACE.
+ByteView cString(ByteView arg) {
+  size_t nul = arg.find('\0');
+  return nul == ByteView::npos ? arg : arg.substr(0, nul);
+}
+
+bool optionIs(ByteView arg, std::string_view lower_name) { return equalsIgnoreCase(cString(arg), lower_name); }
+
+// addReplyErrorFormat: a client-supplied text inside an error stops at a
+// NUL and has CR/LF turned into spaces, so the error stays one line.
+std::string errorWithArg(std::string_view prefix, ByteView arg) {
+  std::string text(prefix);
+  for (char c : cString(arg)) text.push_back(c == '\r' || c == '\n' ? ' ' : c);
+  return text;
+}
+
+std::string_view typeName(ValueType type) {
+  switch (type) {
+    case ValueType::kString:
+      return "string";
+    case ValueType::kList:
+      return "list";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kZSet:
+      return "zset";
+    case ValueType::kHash:
+      return "hash";
+  }
+  return "unknown";
+}
+
+std::string_view encodingName(Encoding encoding) {
+  switch (encoding) {
+    case Encoding::kRaw:
+      return "raw";
+    case Encoding::kInt:
+      return "int";
+    case Encoding::kEmbStr:
+      return "embstr";
+  }
+  return "unknown";  // as Redis's strEncoding for an encoding it does not know
+}
+
+// ---------------------------------------------------------------------------
+// DEL, UNLINK, EXISTS, TYPE, TOUCH
+
+// UNLINK frees synchronously too: entries are one allocation each, and huge
+// collections are the data types' business (freed incrementally there).
+void delCommand(CommandContext& ctx) {
+  int64_t deleted = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) deleted += ctx.db.remove(ctx.arg(i));
+  ctx.reply.integer(deleted);
+}
+
+// Counts every argument, repeated keys included ("EXISTS k k" is 2).
+void existsCommand(CommandContext& ctx) {
+  int64_t found = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) found += ctx.db.lookupRead(ctx.arg(i), kLookupNoTouch) != nullptr;
+  ctx.reply.integer(found);
+}
+
+void typeCommand(CommandContext& ctx) {
+  Entry* e = ctx.db.lookupRead(ctx.arg(1), kLookupNoTouch);
+  ctx.reply.simple(e ? typeName(e->type()) : "none");
+}
+
+void touchCommand(CommandContext& ctx) {
+  int64_t touched = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) touched += ctx.db.lookupRead(ctx.arg(i)) != nullptr;
+  ctx.reply.integer(touched);
+}
+
+// ---------------------------------------------------------------------------
+// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
+
+enum ExpireFlag : unsigned { kExpireNx = 1, kExpireXx = 2, kExpireGt = 4, kExpireLt = 8 };
+
+// Redis's parseExtendedExpireArgumentsOrReply: every option is read before
+// any conflict is reported, and before the time itself is parsed.
+bool parseExpireFlags(CommandContext& ctx, unsigned* flags) {
+  for (size_t i = 3; i < ctx.argc(); i++) {
+    ByteView opt = ctx.arg(i);
+    if (optionIs(opt, "nx")) {
+      *flags |= kExpireNx;
+    } else if (optionIs(opt, "xx")) {
+      *flags |= kExpireXx;
+    } else if (optionIs(opt, "gt")) {
+      *flags |= kExpireGt;
+    } else if (optionIs(opt, "lt")) {
+      *flags |= kExpireLt;
+    } else {
+      ctx.reply.error(errorWithArg("ERR Unsupported option ", opt));
+      return false;
+    }
+  }
+  if ((*flags & kExpireNx) && (*flags & (kExpireXx | kExpireGt | kExpireLt))) {
+    ctx.reply.error(kExpireNxConflict);
+    return false;
+  }
+  if ((*flags & kExpireGt) && (*flags & kExpireLt)) {
+    ctx.reply.error(kExpireGtLtConflict);
+    return false;
+  }
+  return true;
+}
+
+// `basetime` is now (EXPIRE, PEXPIRE) or 0 (the *AT forms).
+void expireGeneric(CommandContext& ctx, int64_t basetime, bool seconds) {
+  unsigned flags = 0;
+  if (!parseExpireFlags(ctx, &flags)) return;
+  std::optional<int64_t> parsed = parseInt64(ctx.arg(2));
+  if (!parsed) {
+    ctx.reply.error(err::kNotInteger);
+    return;
+  }
+  int64_t when = *parsed;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  if (seconds) {
+    if (when > kMax / 1000 || when < kMin / 1000) {
+      ctx.reply.error(err::invalidExpireTime(ctx.command.name));
+      return;
+    }
+    when *= 1000;
+  }
+  // Redis checks when > LLONG_MAX - basetime, the same for basetime >= 0.
+  if (__builtin_add_overflow(when, basetime, &when)) {
+    ctx.reply.error(err::invalidExpireTime(ctx.command.name));
+    return;
+  }
+
+  ByteView key = ctx.arg(1);
+  Entry* e = ctx.db.lookupWrite(key);
+  if (!e) {
+    ctx.reply.integer(0);
+    return;
+  }
+  if (flags) {
+    int64_t current = e->expireAt();  // kNoExpire (-1) when persistent
+    bool persistent = current == kNoExpire;
+    if ((flags & kExpireNx) && !persistent) return ctx.reply.integer(0);
+    if ((flags & kExpireXx) && persistent) return ctx.reply.integer(0);
+    // No expiry counts as an infinite one: GT never beats it, LT always does.
+    if ((flags & kExpireGt) && (persistent || when <= current)) return ctx.reply.integer(0);
+    if ((flags & kExpireLt) && !persistent && when >= current) return ctx.reply.integer(0);
+  }
+  if (when <= ctx.nowMs()) {
+    // A time in the past deletes the key (not counted as an expiry).
+    ctx.db.remove(key);
+  } else {
+    ctx.db.setExpire(e, when);
+  }
+  ctx.reply.integer(1);
+}
+
+void expireCommand(CommandContext& ctx) { expireGeneric(ctx, ctx.nowMs(), true); }
+void pexpireCommand(CommandContext& ctx) { expireGeneric(ctx, ctx.nowMs(), false); }
+void expireatCommand(CommandContext& ctx) { expireGeneric(ctx, 0, true); }
+void pexpireatCommand(CommandContext& ctx) { expireGeneric(ctx, 0, false); }
+
+// ---------------------------------------------------------------------------
+// TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST
+
+// -2 for a missing key, -1 for no expiry; seconds are rounded to nearest.
+void ttlGeneric(CommandContext& ctx, bool milliseconds, bool absolute) {
+  Entry* e = ctx.db.lookupRead(ctx.arg(1), kLookupNoTouch);
+  if (!e) return ctx.reply.integer(-2);
+  if (!e->hasExpire()) return ctx.reply.integer(-1);
+  int64_t expire = e->expireAt();
+  int64_t ttl = absolute ? expire : expire - ctx.nowMs();
+  if (ttl < 0) ttl = 0;
+  if (milliseconds) return ctx.reply.integer(ttl);
+  // ttl >= 0 here; Redis's compiled (ttl+500)/1000 behaves as unsigned
+  // arithmetic, so an expiry near INT64_MAX rounds up instead of wrapping.
+  ctx.reply.integer(static_cast<int64_t>((static_cast<uint64_t>(ttl) + 500) / 1000));
+}
+
+void ttlCommand(CommandContext& ctx) { ttlGeneric(ctx, false, false); }
+void pttlCommand(CommandContext& ctx) { ttlGeneric(ctx, true, false); }
+void expiretimeCommand(CommandContext& ctx) { ttlGeneric(ctx, false, true); }
+void pexpiretimeCommand(CommandContext& ctx) { ttlGeneric(ctx, true, true); }
+
+void persistCommand(CommandContext& ctx) {
+  Entry* e = ctx.db.lookupWrite(ctx.arg(1));
+  if (!e || !e->hasExpire()) return ctx.reply.integer(0);
+  ctx.db.setExpire(e, kNoExpire);
+  ctx.reply.integer(1);
+}
+
+// ---------------------------------------------------------------------------
+// RENAME, RENAMENX
+
+void renameGeneric(CommandContext& ctx, bool nx) {
+  ByteView from = ctx.arg(1);
+  ByteView to = ctx.arg(2);
+  Entry* e = ctx.db.lookupWrite(from);
+  if (!e) return ctx.reply.error(err::kNoSuchKey);
+  if (from == to) {
+    // Same key: nothing to do, but the source still had to exist.
+    if (nx) return ctx.reply.integer(0);
+    return ctx.reply.ok();
+  }
+  if (ctx.db.lookupWrite(to)) {
+    if (nx) return ctx.reply.integer(0);
+    ctx.db.remove(to);
+  }
+  // The lookups above may have reclaimed an expired destination: find the
+  // source again rather than trust the old pointer. It cannot have expired
+  // in between (the command's time is fixed).
+  e = ctx.db.lookupRead(from, kLookupNoTouch | kLookupNoStats);
+  ctx.db.rename(e, to, e->expireAt());
+  if (nx) return ctx.reply.integer(1);
+  ctx.reply.ok();
+}
+
+void renameCommand(CommandContext& ctx) { renameGeneric(ctx, false); }
+void renamenxCommand(CommandContext& ctx) { renameGeneric(ctx, true); }
+
+
+// ---------------------------------------------------------------------------
+// COPY source destination [DB index] [REPLACE]
+
+void copyCommand(CommandContext& ctx) {
+  int dst_index = ctx.db_index;
+  bool replace = false;
+  for (size_t i = 3; i < ctx.argc(); i++) {
+    size_t more = ctx.argc() - i - 1;
+    if (optionIs(ctx.arg(i), "replace")) {
+      replace = true;
+    } else if (optionIs(ctx.arg(i), "db") && more >= 1) {
+      // Redis's getIntFromObjectOrReply, then selectDb's range check.
+      std::optional<int64_t> index = parseInt64(ctx.arg(i + 1));
+      if (!index) return ctx.reply.error(err::kNotInteger);
+      if (*index < std::numeric_limits<int32_t>::min() || *index > std::numeric_limits<int32_t>::max()) {
+        return ctx.reply.error(kIntRange);
+      }
+      if (*index < 0 || *index >= Store::kDatabases) return ctx.reply.error(err::kDbIndexOutOfRange);
+      dst_index = static_cast<int>(*index);
+      i++;
+    } else {
+      return ctx.reply.error(err::kSyntax);
+    }
+  }
+  ByteView from = ctx.arg(1);
+  ByteView to = ctx.arg(2);
+  if (dst_index == ctx.db_index && from == to) return ctx.reply.error(kSameObject);
+
+  Entry* e = ctx.db.lookupRead(from);
+  if (!e) return ctx.reply.integer(0);
+  Keyspace& dst = ctx.store.db(dst_index);
+  // Without REPLACE an existing destination wins; with it, put() below
+  // frees the old entry.
+  if (dst.lookupWrite(to) && !replace) return ctx.reply.integer(0);
+  // That lookup may have reclaimed an expired destination in this same
+  // keyspace: find the source again.
+  e = ctx.db.lookupRead(from, kLookupNoTouch | kLookupNoStats);
+  if (!e->isString()) {
+    // Entry::copyWithKey copies a collection's object pointer, not the
+    // object (it serves RENAME's move): sharing it would double-free.
+    return ctx.reply.error(kCopyUnsupported);
+  }
+  // A new object: put() gives it a new object's access clock.
+  dst.put(Entry::copyWithKey(ctx.store.memory(), e, to, e->expireAt()));
+  ctx.reply.integer(1);
+}
+
+// ---------------------------------------------------------------------------
+// KEYS, SCAN, RANDOMKEY
+
+// Like Redis, KEYS does not reclaim the expired keys it skips.
+void keysCommand(CommandContext& ctx) {
+  ByteView pattern = ctx.arg(1);
+  bool all = pattern == "*";  // Redis's shortcut: "*" also matches ""
+  int64_t now = ctx.nowMs();
+  size_t at = ctx.reply.beginArray();
+  uint32_t n = 0;
+  ctx.db.forEach([&](Entry* e) {
+    if (e->isExpiredAt(now)) return;
+    ByteView key = e->key();
+    if (!all && !globMatch(pattern, key)) return;
+    ctx.reply.bulk(key);
+    n++;
+  });
+  ctx.reply.endAggregate(at, n);
+}
+
+bool isCSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+
+// Redis reads SCAN cursors with strtoul() over the C string: no leading
+// space, an optional sign ('-' negates modulo 2^64), decimal digits only,
+// nothing after them; overflow is an error. An empty cursor reads as 0.
+std::optional<uint64_t> parseScanCursor(ByteView arg) {
+  ByteView text = cString(arg);
+  if (text.empty()) return 0;
+  if (isCSpace(text[0])) return std::nullopt;
+  size_t i = 0;
+  bool negative = false;
+  if (text[0] == '+' || text[0] == '-') {
+    negative = text[0] == '-';
+    i = 1;
+  }
+  if (i == text.size()) return std::nullopt;  // a sign alone: nothing parsed
+  uint64_t v = 0;
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  for (; i < text.size(); i++) {
+    char c = text[i];
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (v > (kMax - digit) / 10) return std::nullopt;  // ERANGE
+    v = v * 10 + digit;
+  }
+  return negative ? 0 - v : v;
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+void scanCommand(CommandContext& ctx) {
+  std::optional<uint64_t> cursor = parseScanCursor(ctx.arg(1));
+  if (!cursor) return ctx.reply.error(kInvalidCursor);
+  uint64_t count = 10;
+  ByteView pattern;
+  bool use_pattern = false;
+  std::optional<ByteView> type;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    size_t left = ctx.argc() - i;
+    ByteView opt = ctx.arg(i);
+    if (optionIs(opt, "count") && left >= 2) {
+      std::optional<int64_t> n = parseInt64(ctx.arg(i + 1));
+      if (!n) return ctx.reply.error(err::kNotInteger);
+      if (*n < 1) return ctx.reply.error(err::kSyntax);
+      count = static_cast<uint64_t>(*n);
+    } else if (optionIs(opt, "match") && left >= 2) {
+      pattern = ctx.arg(i + 1);
+      use_pattern = pattern != "*";  // the last MATCH wins, as in Redis
+    } else if (optionIs(opt, "type") && left >= 2) {
+      type = ctx.arg(i + 1);
+    } else {
+      return ctx.reply.error(err::kSyntax);
+    }
+  }
+  count = std::min(count, kScanMaxCount);
+
+  // Step 1, as Redis: visit one home bucket at a time until COUNT keys
+  // were seen or 10*COUNT buckets were visited. The keys are copied, since
+  // step 2 may reclaim expired entries; the pattern is applied here so that
+  // only keys that can be returned are copied (COUNT still counts them all).
+  struct Candidate {
+    std::string key;
+    bool expired;
+  };
+  std::vector<Candidate> candidates;
+  uint64_t visited = 0;
+  uint64_t buckets_left = count * 10;
+  int64_t now = ctx.nowMs();
+  uint64_t next = *cursor;
+  do {
+    next = ctx.db.scan(next, 1, [&](Entry* e) {
+      visited++;
+      ByteView key = e->key();
+      if (use_pattern && !globMatch(pattern, key)) return;
+      candidates.push_back({std::string(key), e->isExpiredAt(now)});
+    });
+  } while (next != 0 && --buckets_left != 0 && visited < count);
+
+  // Step 2: filter by type and expiry, and reply.
+  ctx.reply.array(2);
+  char digits[kInt64DigitsMax];
+  auto printed = std::to_chars(digits, digits + sizeof digits, next);  // unsigned, unlike formatInt64
+  ctx.reply.bulk(ByteView(digits, static_cast<size_t>(printed.ptr - digits)));
+  size_t at = ctx.reply.beginArray();
+  uint32_t n = 0;
+  for (const Candidate& c : candidates) {
+    if (type) {
+      // As Redis: a NOTOUCH lookup (it counts a hit or a miss, and reclaims
+      // an expired key); a missing key's type is "none". Because the key is
+      // then gone, Redis's expiry check below finds nothing to expire, so
+      // "TYPE none" returns expired keys: kept for identical replies.
+      Entry* e = ctx.db.lookupRead(c.key, kLookupNoTouch);
+      if (!optionIs(*type, e ? typeName(e->type()) : "none")) continue;
+    } else if (c.expired) {
+      ctx.db.lookupRead(c.key, kLookupNoTouch | kLookupNoStats);  // reclaims it
+      continue;
+    }
+    ctx.reply.bulk(c.key);
+    n++;
+  }
+  ctx.reply.endAggregate(at, n);
+}
+
+void randomkeyCommand(CommandContext& ctx) {
+  Entry* e = ctx.db.randomEntry(ctx.store.randomBits());
+  if (!e) return ctx.reply.null();
+  ctx.reply.bulk(e->key());
+}
+
+// ---------------------------------------------------------------------------
+// OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT | HELP
+
+// OBJECT never touches the key's access clock, but (as in Redis) counts a
+// hit or a miss and reclaims an expired key. Replies null when missing.
+Entry* objectLookup(CommandContext& ctx) {
+  Entry* e = ctx.db.lookupRead(ctx.arg(2), kLookupNoTouch);
+  if (!e) ctx.reply.null();
+  return e;
+}
+
+void objectEncodingCommand(CommandContext& ctx) {
+  if (Entry* e = objectLookup(ctx)) ctx.reply.bulk(encodingName(e->encoding()));
+}
+
+
+void objectFreqCommand(CommandContext& ctx) {
+  Entry* e = objectLookup(ctx);
+  if (!e) return;
+  if (!ctx.store.config().lfuPolicy()) return ctx.reply.error(kFreqNotTracked);
+  ctx.reply.integer(ctx.db.clock().lfuCounter(e->accessClock()));
+}
+
+void objectIdletimeCommand(CommandContext& ctx) {
+  Entry* e = objectLookup(ctx);
+  if (!e) return;
+  if (ctx.store.config().lfuPolicy()) return ctx.reply.error(kIdleNotTracked);
+  ctx.reply.integer(ctx.db.clock().idleSeconds(e->accessClock()));
+}
+
+// Entries own their values, so every refcount is 1, except that Redis
+// shares the objects of small integers (0..9999) unless maxmemory is set
+// with an LRU/LFU policy; such values report Redis's shared refcount.
+void objectRefcountCommand(CommandContext& ctx) {
+  Entry* e = objectLookup(ctx);
+  if (!e) return;
+  const StoreConfig& config = ctx.store.config();
+  const std::string& policy = config.maxmemory_policy;
+  bool lru_or_lfu = policy.find("lru") != std::string::npos || policy.find("lfu") != std::string::npos;
+  bool sharing = config.maxmemory == 0 || !lru_or_lfu;
+  if (sharing && e->isString() && e->encoding() == Encoding::kInt && e->intValue() >= 0 &&
+      e->intValue() < kSharedIntegers) {
+    return ctx.reply.integer(kSharedRefcount);
+  }
+  ctx.reply.integer(1);
+}
+
+void objectHelpCommand(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.array(static_cast<uint32_t>(std::size(kLines)));
+  for (std::string_view line : kLines) ctx.reply.simple(line);
+}
+
+// ---------------------------------------------------------------------------
+// The table (arity, flags, ACL categories and key positions as Redis 7.0's
+// COMMAND INFO reports them).
+
+constexpr uint32_t kKsRead = kAclKeyspace | kAclRead;
+constexpr uint32_t kKsWrite = kAclKeyspace | kAclWrite;
+constexpr KeyPositions kOneKey{1, 1, 1};
+constexpr KeyPositions kAllKeys{1, -1, 1};
+constexpr KeyPositions kTwoKeys{1, 2, 1};
+constexpr KeyPositions kNoKeys{0, 0, 0};
+constexpr KeyPositions kSubcommandKey{2, 2, 1};
+
+constexpr CommandSpec kObjectSubcommands[] = {
+    {"object|encoding", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectEncodingCommand},
+    {"object|freq", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectFreqCommand},
+    {"object|idletime", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectIdletimeCommand},
+    {"object|refcount", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectRefcountCommand},
+    {"object|help", 2, kCmdLoading | kCmdStale, kAclKeyspace | kAclSlow, kNoKeys, objectHelpCommand},
+};
+
+constexpr CommandSpec kKeyCommands[] = {
+    {"del", -2, kCmdWrite, kKsWrite | kAclSlow, kAllKeys, delCommand},
+    {"unlink", -2, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kAllKeys, delCommand},
+    {"exists", -2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kAllKeys, existsCommand},
+    {"type", 2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kOneKey, typeCommand},
+    {"touch", -2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kAllKeys, touchCommand},
+    {"expire", -3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, expireCommand},
+    {"pexpire", -3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, pexpireCommand},
+    {"expireat", -3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, expireatCommand},
+    {"pexpireat", -3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, pexpireatCommand},
+    {"ttl", 2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kOneKey, ttlCommand},
+    {"pttl", 2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kOneKey, pttlCommand},
+    {"expiretime", 2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kOneKey, expiretimeCommand},
+    {"pexpiretime", 2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kOneKey, pexpiretimeCommand},
+    {"persist", 2, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, persistCommand},
+    {"rename", 3, kCmdWrite, kKsWrite | kAclSlow, kTwoKeys, renameCommand},
+    {"renamenx", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kTwoKeys, renamenxCommand},
+    {"copy", -3, kCmdWrite | kCmdDenyOom, kKsWrite | kAclSlow, kTwoKeys, copyCommand},
+    {"keys", 2, kCmdReadonly, kKsRead | kAclSlow | kAclDangerous, kNoKeys, keysCommand},
+    {"scan", -2, kCmdReadonly, kKsRead | kAclSlow, kNoKeys, scanCommand},
+    {"randomkey", 1, kCmdReadonly, kKsRead | kAclSlow, kNoKeys, randomkeyCommand},
+    {"object", -2, 0, kAclSlow, kNoKeys, nullptr, kObjectSubcommands},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> keyCommands() { return kKeyCommands; }
+
+}  // namespace ember

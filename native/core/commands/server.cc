@@ -1,0 +1,454 @@
+// The server command family: PING, ECHO, TIME, DBSIZE, FLUSHDB, FLUSHALL,
+// COMMAND (COUNT, INFO, LIST, HELP) and INFO, with the table that declares
+// them.
+//
+// Replies follow Redis 7.0: COMMAND INFO has Redis 7's ten-element shape
+// (tips and key specs are empty arrays: the table does not describe them),
+// INFO prints Redis's "# Section" headers and CRLF lines and claims
+// redis_version:7.0.15 so that Redis tooling accepts it.
+//
+// COMMAND is a container with its own handler: COMMAND alone lists every
+// command, and the dispatcher routes COMMAND <sub> to the subcommands.
+#include <charconv>
+#include <chrono>
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#ifdef _WIN32
+#include <process.h>
+#else
+#include <unistd.h>
+#endif
+
+#include "../command.h"
+#include "../command_table.h"
+#include "../errors.h"
+#include "../glob.h"
+#include "../keyspace.h"
+#include "../numbers.h"
+#include "../store.h"
+
+namespace ember {
+namespace {
+
+constexpr std::string_view kRedisVersion = "7.0.15";
+constexpr std::string_view kEmberVersion = "0.1.0";
+
+// Redis compares option names as C strings: an argument stops at a NUL.
+bool optionIs(ByteView arg, std::string_view lower_name) {
+  size_t nul = arg.find('\0');
+  if (nul != ByteView::npos) arg = arg.substr(0, nul);
+  return equalsIgnoreCase(arg, lower_name);
+}
+
+int64_t processId() {
+#ifdef _WIN32
+  return _getpid();
+#else
+  return static_cast<int64_t>(getpid());
+#endif
+}
+
+// ---------------------------------------------------------------------------
+// PING, ECHO, TIME, DBSIZE
+
+void pingCommand(CommandContext& ctx) {
+  if (ctx.argc() > 2) return ctx.reply.error(err::wrongArity(ctx.command.name));
+  if (ctx.argc() == 1) return ctx.reply.simple("PONG");
+  ctx.reply.bulk(ctx.arg(1));
+}
+
+void echoCommand(CommandContext& ctx) { ctx.reply.bulk(ctx.arg(1)); }
+
+void replyDecimalBulk(ReplyBuilder& reply, int64_t v) {
+  char digits[kInt64DigitsMax];
+  reply.bulk(formatInt64(v, digits));
+}
+
+// Unix time as [seconds, microseconds], both bulk strings: from the system
+// clock, or derived from the store's manual clock (ms) when one is set.
+void timeCommand(CommandContext& ctx) {
+  int64_t now_us = ctx.store.clock().isManual()
+                       ? ctx.nowMs() * 1000
+                       : std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  int64_t seconds = now_us / 1000000;
+  int64_t micros = now_us % 1000000;
+  if (micros < 0) {  // a manual clock before 1970
+    micros += 1000000;
+    seconds -= 1;
+  }
+  ctx.reply.array(2);
+  replyDecimalBulk(ctx.reply, seconds);
+  replyDecimalBulk(ctx.reply, micros);
+}
+
+void dbsizeCommand(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>(ctx.db.size())); }
+
+// ---------------------------------------------------------------------------
+// FLUSHDB, FLUSHALL [ASYNC | SYNC]
+
+// Both modes free synchronously: the keyspace frees huge values itself.
+bool parseFlushMode(CommandContext& ctx) {
+  if (ctx.argc() == 1) return true;
+  if (ctx.argc() == 2 && (optionIs(ctx.arg(1), "sync") || optionIs(ctx.arg(1), "async"))) return true;
+  ctx.reply.error(err::kSyntax);
+  return false;
+}
+
+void flushdbCommand(CommandContext& ctx) {
+  if (!parseFlushMode(ctx)) return;
+  ctx.db.clear();
+  ctx.reply.ok();
+}
+
+void flushallCommand(CommandContext& ctx) {
+  if (!parseFlushMode(ctx)) return;
+  for (int i = 0; i < Store::kDatabases; i++) ctx.store.db(i).clear();
+  ctx.reply.ok();
+}
+
+// ---------------------------------------------------------------------------
+// COMMAND
+
+template <size_t N>
+void replyBitNames(ReplyBuilder& reply, uint32_t bits, const NamedBit (&names)[N], std::string_view prefix) {
+  size_t at = reply.beginArray();
+  uint32_t n = 0;
+  for (const NamedBit& named : names) {
+    if (!(bits & named.bit)) continue;
+    if (prefix.empty()) {
+      reply.simple(named.name);
+    } else {
+      std::string text(prefix);
+      text += named.name;
+      reply.simple(text);
+    }
+    n++;
+  }
+  reply.endAggregate(at, n);
+}
+
+// [name, arity, [flags], first, last, step, [@categories], [tips],
+//  [key specs], [subcommands]]
+void replyCommandInfo(ReplyBuilder& reply, const CommandSpec& spec) {
+  reply.array(10);
+  reply.bulk(spec.name);
+  reply.integer(spec.arity);
+  replyBitNames(reply, spec.flags, kCommandFlagNames, "");
+  reply.integer(spec.keys.first);
+  reply.integer(spec.keys.last);
+  reply.integer(spec.keys.step);
+  replyBitNames(reply, spec.categories, kAclCategoryNames, "@");
+  reply.array(0);
+  reply.array(0);
+  reply.array(static_cast<uint32_t>(spec.subcommands.size()));
+  for (const CommandSpec& sub : spec.subcommands) replyCommandInfo(reply, sub);
+}
+
+void replyAllCommandInfo(CommandContext& ctx) {
+  auto all = CommandTable::instance().all();
+  ctx.reply.array(static_cast<uint32_t>(all.size()));
+  for (const CommandSpec* spec : all) replyCommandInfo(ctx.reply, *spec);
+}
+
+// Redis's lookupCommandBySds: "name" or "container|sub", any case; a name
+// with more '|'-separated parts, or a sub-name on a plain command, is
+// unknown.
+const CommandSpec* lookupCommandByFullName(ByteView name) {
+  size_t bar = name.find('|');
+  if (bar == ByteView::npos) return CommandTable::instance().find(name);
+  ByteView base = name.substr(0, bar);
+  ByteView sub = name.substr(bar + 1);
+  if (sub.find('|') != ByteView::npos) return nullptr;
+  const CommandSpec* container = CommandTable::instance().find(base);
+  if (!container || container->subcommands.empty()) return nullptr;
+  return CommandTable::findSubcommand(*container, sub);
+}
+
+void commandInfoCommand(CommandContext& ctx) {
+  if (ctx.argc() == 2) return replyAllCommandInfo(ctx);
+  ctx.reply.array(static_cast<uint32_t>(ctx.argc() - 2));
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    const CommandSpec* spec = lookupCommandByFullName(ctx.arg(i));
+    if (spec) {
+      replyCommandInfo(ctx.reply, *spec);
+    } else {
+      ctx.reply.null();
+    }
+  }
+}
+
+void commandCountCommand(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<int64_t>(CommandTable::instance().all().size()));
+}
+
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]:
+// every command and subcommand name (subcommands as "container|sub").
+void commandListCommand(CommandContext& ctx) {
+  enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
+  ByteView filter_arg;
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    size_t more = ctx.argc() - 1 - i;
+    if (optionIs(ctx.arg(i), "filterby") && more == 2) {
+      ByteView kind = ctx.arg(i + 1);
+      if (optionIs(kind, "module")) {
+        filter = Filter::kModule;
+      } else if (optionIs(kind, "aclcat")) {
+        filter = Filter::kAclCat;
+      } else if (optionIs(kind, "pattern")) {
+        filter = Filter::kPattern;
+      } else {
+        return ctx.reply.error(err::kSyntax);
+      }
+      filter_arg = ctx.arg(i + 2);
+      i += 2;
+    } else {
+      return ctx.reply.error(err::kSyntax);
+    }
+  }
+  uint32_t category = 0;  // an unknown category matches nothing
+  if (filter == Filter::kAclCat) {
+    for (const NamedBit& named : kAclCategoryNames) {
+      if (optionIs(filter_arg, named.name)) category = named.bit;
+    }
+  }
+  auto keep = [&](const CommandSpec& spec) {
+    switch (filter) {
+      case Filter::kNone:
+        return true;
+      case Filter::kModule:
+        return false;  // no modules
+      case Filter::kAclCat:
+        return (spec.categories & category) != 0;
+      case Filter::kPattern:
+        return globMatch(filter_arg, spec.name, true);
+    }
+    return false;
+  };
+  size_t at = ctx.reply.beginArray();
+  uint32_t n = 0;
+  for (const CommandSpec* spec : CommandTable::instance().all()) {
+    if (keep(*spec)) {
+      ctx.reply.bulk(spec->name);
+      n++;
+    }
+    for (const CommandSpec& sub : spec->subcommands) {
+      if (keep(sub)) {
+        ctx.reply.bulk(sub.name);
+        n++;
+      }
+    }
+  }
+  ctx.reply.endAggregate(at, n);
+}
+
+void commandHelpCommand(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.array(static_cast<uint32_t>(std::size(kLines)));
+  for (std::string_view line : kLines) ctx.reply.simple(line);
+}
+
+// COMMAND alone: every command's info (the dispatcher routes COMMAND <sub>).
+void commandCommand(CommandContext& ctx) { replyAllCommandInfo(ctx); }
+
+// ---------------------------------------------------------------------------
+// INFO [section ...]
+
+enum InfoSection : unsigned {
+  kInfoServer = 1,
+  kInfoMemory = 2,
+  kInfoStats = 4,
+  kInfoKeyspace = 8,
+};
+constexpr unsigned kInfoDefault = kInfoServer | kInfoMemory | kInfoStats | kInfoKeyspace;
+
+struct SectionName {
+  unsigned bit;
+  std::string_view name;
+};
+constexpr SectionName kSectionNames[] = {
+    {kInfoServer, "server"},
+    {kInfoMemory, "memory"},
+    {kInfoStats, "stats"},
+    {kInfoKeyspace, "keyspace"},
+};
+
+void addField(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ':';
+  out += value;
+  out += "\r\n";
+}
+
+void addField(std::string& out, std::string_view name, int64_t value) {
+  char digits[kInt64DigitsMax];
+  addField(out, name, formatInt64(value, digits));
+}
+
+void addField(std::string& out, std::string_view name, uint64_t value) {
+  char digits[kInt64DigitsMax];
+  auto printed = std::to_chars(digits, digits + sizeof digits, value);
+  addField(out, name, std::string_view(digits, static_cast<size_t>(printed.ptr - digits)));
+}
+
+// Redis's bytesToHuman: "1023B", "1.00K", "1.50M", ... "P", then bytes.
+std::string bytesToHuman(uint64_t n) {
+  char buf[64];
+  if (n < 1024) {
+    std::snprintf(buf, sizeof buf, "%" PRIu64 "B", n);
+    return buf;
+  }
+  static constexpr char kUnits[] = {'K', 'M', 'G', 'T', 'P'};
+  uint64_t unit = 1024;
+  for (char suffix : kUnits) {
+    if (n / 1024 < unit) {  // n < unit * 1024, without overflow
+      std::snprintf(buf, sizeof buf, "%.2f%c", static_cast<double>(n) / static_cast<double>(unit), suffix);
+      return buf;
+    }
+    unit *= 1024;
+  }
+  std::snprintf(buf, sizeof buf, "%" PRIu64 "B", n);
+  return buf;
+}
+
+uint64_t nonNegative(int64_t v) { return v < 0 ? 0 : static_cast<uint64_t>(v); }
+
+void infoServer(CommandContext& ctx, std::string& out) {
+  Store& store = ctx.store;
+  int64_t uptime_s = (ctx.nowMs() - store.startTimeMs()) / 1000;
+  if (uptime_s < 0) uptime_s = 0;  // a manual clock set before the start
+  out += "# Server\r\n";
+  addField(out, "redis_version", kRedisVersion);
+  addField(out, "emberkv_version", kEmberVersion);
+  addField(out, "redis_git_sha1", "00000000");
+  addField(out, "redis_git_dirty", int64_t{0});
+  addField(out, "redis_mode", "standalone");
+  addField(out, "arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
+  addField(out, "process_id", processId());
+  addField(out, "run_id", store.runId());
+  addField(out, "server_time_usec", ctx.nowMs() * 1000);
+  addField(out, "uptime_in_seconds", uptime_s);
+  addField(out, "uptime_in_days", uptime_s / 86400);
+  addField(out, "lru_clock", (ctx.nowMs() / 1000) & 0xFFFFFF);
+}
+
+void infoMemory(CommandContext& ctx, std::string& out) {
+  Store& store = ctx.store;
+  uint64_t used = nonNegative(store.memory().used);
+  uint64_t peak = nonNegative(store.memory().peak);
+  uint64_t maxmemory = nonNegative(store.config().maxmemory);
+  out += "# Memory\r\n";
+  addField(out, "used_memory", used);
+  addField(out, "used_memory_human", bytesToHuman(used));
+  addField(out, "used_memory_peak", peak);
+  addField(out, "used_memory_peak_human", bytesToHuman(peak));
+  addField(out, "maxmemory", maxmemory);
+  addField(out, "maxmemory_human", bytesToHuman(maxmemory));
+  addField(out, "maxmemory_policy", store.config().maxmemory_policy);
+  addField(out, "mem_allocator", "libc");
+}
+
+void infoStats(CommandContext& ctx, std::string& out) {
+  const StoreStats& stats = ctx.store.stats();
+  out += "# Stats\r\n";
+  addField(out, "total_commands_processed", stats.total_commands_processed);
+  addField(out, "expired_keys", stats.keyspace.expired_keys);
+  addField(out, "evicted_keys", stats.evicted_keys);
+  addField(out, "keyspace_hits", stats.keyspace.keyspace_hits);
+  addField(out, "keyspace_misses", stats.keyspace.keyspace_misses);
+}
+
+void infoKeyspace(CommandContext& ctx, std::string& out) {
+  out += "# Keyspace\r\n";
+  for (int i = 0; i < Store::kDatabases; i++) {
+    Keyspace& db = ctx.store.db(i);
+    if (db.size() == 0) continue;
+    char line[128];
+    std::snprintf(line, sizeof line, "db%d:keys=%zu,expires=%zu,avg_ttl=0\r\n", i, db.size(), db.expiresCount());
+    out += line;
+  }
+}
+
+void infoCommand(CommandContext& ctx) {
+  unsigned sections = 0;
+  if (ctx.argc() == 1) sections = kInfoDefault;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    // Section names compare as C strings too: "server\0junk" is "server".
+    ByteView name = ctx.arg(i);
+    if (optionIs(name, "default") || optionIs(name, "all") || optionIs(name, "everything")) {
+      sections |= kInfoDefault;
+      continue;
+    }
+    for (const SectionName& s : kSectionNames) {
+      if (optionIs(name, s.name)) sections |= s.bit;
+    }
+  }
+  std::string out;
+  using Writer = void (*)(CommandContext&, std::string&);
+  constexpr struct {
+    unsigned bit;
+    Writer write;
+  } kWriters[] = {
+      {kInfoServer, infoServer},
+      {kInfoMemory, infoMemory},
+      {kInfoStats, infoStats},
+      {kInfoKeyspace, infoKeyspace},
+  };
+  for (const auto& w : kWriters) {
+    if (!(sections & w.bit)) continue;
+    if (!out.empty()) out += "\r\n";
+    w.write(ctx, out);
+  }
+  ctx.reply.bulk(out);
+}
+
+// ---------------------------------------------------------------------------
+// The table (arity, flags, ACL categories and key positions as Redis 7.0's
+// COMMAND INFO reports them).
+
+constexpr KeyPositions kNoKeys{0, 0, 0};
+constexpr uint32_t kCommandFlags = kCmdLoading | kCmdStale;
+constexpr uint32_t kCommandCategories = kAclSlow | kAclConnection;
+
+constexpr CommandSpec kCommandSubcommands[] = {
+    {"command|count", 2, kCommandFlags, kCommandCategories, kNoKeys, commandCountCommand},
+    {"command|info", -2, kCommandFlags, kCommandCategories, kNoKeys, commandInfoCommand},
+    {"command|list", -2, kCommandFlags, kCommandCategories, kNoKeys, commandListCommand},
+    {"command|help", 2, kCommandFlags, kCommandCategories, kNoKeys, commandHelpCommand},
+};
+
+constexpr CommandSpec kServerCommands[] = {
+    {"ping", -1, kCmdFast, kAclFast | kAclConnection, kNoKeys, pingCommand},
+    {"echo", 2, kCmdLoading | kCmdStale | kCmdFast, kAclFast | kAclConnection, kNoKeys, echoCommand},
+    {"time", 1, kCmdLoading | kCmdStale | kCmdFast, kAclFast, kNoKeys, timeCommand},
+    {"dbsize", 1, kCmdReadonly | kCmdFast, kAclKeyspace | kAclRead | kAclFast, kNoKeys, dbsizeCommand},
+    {"flushall", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, kNoKeys, flushallCommand},
+    {"flushdb", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, kNoKeys, flushdbCommand},
+    {"command", -1, kCommandFlags, kCommandCategories, kNoKeys, commandCommand, kCommandSubcommands},
+    {"info", -1, kCmdLoading | kCmdStale, kAclSlow | kAclDangerous, kNoKeys, infoCommand},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> serverCommands() { return kServerCommands; }
+
+}  // namespace ember

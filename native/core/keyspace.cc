@@ -1,0 +1,185 @@
+// Keyspace implementation: see keyspace.h for the invariants.
+#include "keyspace.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace ember {
+
+int64_t steadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+}  // namespace
+
+Keyspace::Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock)
+    : memory_(memory), stats_(stats), clock_(clock), table_(memory) {}
+
+Keyspace::~Keyspace() { clear(); }
+
+void Keyspace::touch(Entry* e) {
+  uint32_t before = e->accessClock();
+  uint32_t after = clock_.touchedAccess(before);
+  // Most reads within the same second change nothing: skip the store and
+  // keep the cache line clean.
+  if (after != before) e->setAccessClock(after);
+}
+
+Entry* Keyspace::lookup(ByteView key, uint64_t hash) {
+  Entry* e = table_.find(key, hash);
+  if (e && e->isExpiredAt(clock_.nowMs())) {
+    eraseEntry(key, hash);
+    stats_.expired_keys++;
+    return nullptr;
+  }
+  return e;
+}
+
+Entry* Keyspace::lookupRead(ByteView key, unsigned flags) {
+  Entry* e = lookup(key, EntryTraits::hashOf(key));
+  if (!(flags & kLookupNoStats)) {
+    if (e) {
+      stats_.keyspace_hits++;
+    } else {
+      stats_.keyspace_misses++;
+    }
+  }
+  if (e && !(flags & kLookupNoTouch)) touch(e);
+  return e;
+}
+
+Entry* Keyspace::lookupWrite(ByteView key) {
+  Entry* e = lookup(key, EntryTraits::hashOf(key));
+  if (e) touch(e);
+  return e;
+}
+
+void Keyspace::put(Entry* fresh) {
+  ByteView key = fresh->key();
+  uint64_t hash = EntryTraits::hashOf(key);
+  if (Entry** slot = table_.findSlot(key, hash)) {
+    Entry* old = *slot;
+    fresh->setAccessClock(clock_.lfu ? old->accessClock() : clock_.freshAccess());
+    if (old->hasExpire()) expires_count_--;
+    if (fresh->hasExpire()) expires_count_++;
+    *slot = fresh;
+    Entry::destroy(memory_, old);
+    return;
+  }
+  fresh->setAccessClock(clock_.freshAccess());
+  try {
+    table_.insert(fresh, hash);
+  } catch (...) {
+    Entry::destroy(memory_, fresh);
+    throw;
+  }
+  if (fresh->hasExpire()) expires_count_++;
+}
+
+void Keyspace::eraseEntry(ByteView key, uint64_t hash) {
+  Entry* e = table_.erase(key, hash);
+  if (!e) return;
+  if (e->hasExpire()) expires_count_--;
+  Entry::destroy(memory_, e);
+}
+
+bool Keyspace::remove(ByteView key) {
+  uint64_t hash = EntryTraits::hashOf(key);
+  Entry* e = lookup(key, hash);
+  if (!e) return false;
+  eraseEntry(key, hash);
+  return true;
+}
+
+Entry* Keyspace::setExpire(Entry* entry, int64_t expire_at) {
+  ByteView key = entry->key();
+  Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
+  bool had = entry->hasExpire();
+  Entry* now_stored = Entry::withExpire(memory_, entry, expire_at);
+  *slot = now_stored;
+  bool has = now_stored->hasExpire();
+  if (had && !has) expires_count_--;
+  if (!had && has) expires_count_++;
+  return now_stored;
+}
+
+Entry* Keyspace::resizeRawString(Entry* entry, size_t length) {
+  ByteView key = entry->key();
+  Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
+  Entry* now_stored = Entry::resizedRawString(memory_, entry, length);
+  *slot = now_stored;
+  return now_stored;
+}
+
+Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {
+  uint32_t access = entry->accessClock();
+  Entry* moved = Entry::copyWithKey(memory_, entry, new_key, expire_at);
+  // Insert under the new name first: if that throws, nothing was lost.
+  put(moved);
+  // The value is the same object under a new name: it keeps its access
+  // history (put() gave it a fresh one).
+  moved->setAccessClock(access);
+  ByteView old_key = entry->key();
+  Entry* detached = table_.erase(old_key, EntryTraits::hashOf(old_key));
+  if (detached->hasExpire()) expires_count_--;
+  // The payload (for collections, the object pointer) now belongs to
+  // `moved`: free only the old shell.
+  countedFree(memory_, detached);
+  return moved;
+}
+
+void Keyspace::clear() {
+  table_.forEach([this](Entry* e) { Entry::destroy(memory_, e); });
+  table_.clear();
+  expires_count_ = 0;
+  expire_cursor_ = 0;
+}
+
+Entry* Keyspace::randomEntry(uint64_t random_bits) {
+  // Like Redis, keep drawing until a live key turns up: every expired key
+  // drawn is reclaimed, so this ends (at worst once the table is empty).
+  for (;;) {
+    Entry* e = table_.randomItem(random_bits);
+    if (!e || !e->isExpiredAt(clock_.nowMs())) return e;
+    ByteView key = e->key();
+    eraseEntry(key, EntryTraits::hashOf(key));
+    stats_.expired_keys++;
+    random_bits = random_bits * 6364136223846793005ull + 1442695040888963407ull;
+  }
+}
+
+size_t Keyspace::activeExpire(int64_t deadline_ns) {
+  if (expires_count_ == 0) return 0;
+  int64_t now_ms = clock_.nowMs();
+  size_t deleted = 0;
+  std::vector<Entry*> expired;
+  uint64_t start = expire_cursor_;
+  bool wrapped = false;
+  do {
+    expired.clear();
+    // The visitor only collects; deleting during a scan step would mutate
+    // the table under the scan.
+    expire_cursor_ = table_.scan(expire_cursor_, 16, [&](Entry* e) {
+      if (e->isExpiredAt(now_ms)) expired.push_back(e);
+    });
+    // One scan step visits an item at most once, but be robust to a
+    // table that reports one twice: never touch a freed entry.
+    std::sort(expired.begin(), expired.end());
+    expired.erase(std::unique(expired.begin(), expired.end()), expired.end());
+    for (Entry* e : expired) {
+      ByteView key = e->key();
+      eraseEntry(key, EntryTraits::hashOf(key));
+      stats_.expired_keys++;
+      deleted++;
+    }
+    if (expire_cursor_ == 0) wrapped = true;
+    if (expires_count_ == 0) break;
+  } while (!wrapped && expire_cursor_ != start && steadyNowNs() < deadline_ns);
+  return deleted;
+}
+
+}  // namespace ember

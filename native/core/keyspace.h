@@ -1,0 +1,127 @@
+// Keyspace: one logical database, the map from keys to entries.
+//
+// Entries live in an OpenTable (open addressing, incremental rehash; see
+// open_table.h). Expiry is an absolute time in ms stored inside the entry.
+// Keys past their expiry are removed lazily, by the lookup that finds them,
+// and actively, by activeExpire(), which sweeps the table with a SCAN cursor
+// under a time budget (so no second index of volatile keys is kept: that
+// would cost 10+ bytes per key for the benefit of finding expired keys
+// sooner; the sweep reaches every key once per full cycle).
+//
+// Invariants:
+//  - every entry in the table is owned by it (freed by remove/put/clear);
+//  - expires_count_ == number of entries with an expiry, expired or not;
+//  - an Entry* obtained from a lookup is valid until the next mutation of
+//    this keyspace; functions that may move an entry return the new pointer.
+#pragma once
+
+#include <cstdint>
+
+#include "clock.h"
+#include "entry.h"
+#include "hash.h"
+#include "open_table.h"
+
+namespace ember {
+
+struct EntryTraits {
+  static ByteView keyOf(const Entry* e) { return e->key(); }
+  static uint64_t hashOf(ByteView key) { return hashBytes(key); }
+};
+
+// Counters shared by all databases of a store (INFO stats).
+struct KeyspaceStats {
+  uint64_t expired_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+};
+
+enum LookupFlags : unsigned {
+  kLookupNone = 0,
+  kLookupNoTouch = 1,  // do not update the access clock (TYPE, EXISTS, OBJECT)
+  kLookupNoStats = 2,  // do not count a hit or a miss
+};
+
+class Keyspace {
+ public:
+  Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock);
+  ~Keyspace();
+  Keyspace(const Keyspace&) = delete;
+  Keyspace& operator=(const Keyspace&) = delete;
+
+  // Keys in the table, including expired ones not yet reclaimed (as DBSIZE).
+  size_t size() const { return table_.size(); }
+  size_t expiresCount() const { return expires_count_; }
+
+  // The live entry for `key`, or nullptr. An expired entry found here is
+  // deleted (and counted in expired_keys). Read lookups count hits/misses.
+  Entry* lookupRead(ByteView key, unsigned flags = kLookupNone);
+  Entry* lookupWrite(ByteView key);
+
+  // Stores `fresh` under its key, freeing any entry it replaces. The entry
+  // gets a new entry's access clock (under LFU an overwrite keeps the old
+  // frequency, as Redis does). If the table cannot grow (std::bad_alloc),
+  // `fresh` is freed and the exception propagates.
+  void put(Entry* fresh);
+  // Deletes the key if present (an expired key counts as absent and is
+  // reclaimed). Returns true if a live key was deleted.
+  bool remove(ByteView key);
+
+  // Sets or clears (kNoExpire) the expiry of a live entry; returns the entry
+  // as it is now stored (it may have moved).
+  Entry* setExpire(Entry* entry, int64_t expire_at);
+  // Resizes a live string entry to a raw string of `length` bytes (see
+  // Entry::resizedRawString); returns the entry as it is now stored.
+  Entry* resizeRawString(Entry* entry, size_t length);
+  // Moves a live entry to `new_key` (a different key; an entry there is
+  // replaced), with expiry `expire_at`. The value moves, it is not copied
+  // (for collections this moves the object pointer). Returns the entry
+  // under its new key.
+  Entry* rename(Entry* entry, ByteView new_key, int64_t expire_at);
+
+  // Removes every key.
+  void clear();
+
+  // A random live key's entry, or nullptr when there is none. Expired keys
+  // met on the way are reclaimed.
+  Entry* randomEntry(uint64_t random_bits);
+
+  // SCAN over the table (see OpenTable::scan for the guarantee).
+  template <class Visit>
+  uint64_t scan(uint64_t cursor, size_t count, Visit&& visit) const {
+    return table_.scan(cursor, count, visit);
+  }
+  template <class Visit>
+  void forEach(Visit&& visit) const {
+    table_.forEach(visit);
+  }
+
+  // Active expiry: continues a sweep of the table, deleting expired keys,
+  // until `deadline_ns` (steady clock) or one full cycle. Returns the number
+  // of keys deleted.
+  size_t activeExpire(int64_t deadline_ns);
+  const CommandClock& clock() const { return clock_; }
+
+  // Incremental rehash work for about `budget_ns`; true if more remains.
+  bool rehashFor(int64_t budget_ns) { return table_.rehashFor(budget_ns); }
+
+  // Bytes held by the table arrays (entries are counted by the counter).
+  size_t tableCapacity() const { return table_.capacity(); }
+
+ private:
+  Entry* lookup(ByteView key, uint64_t hash);
+  void eraseEntry(ByteView key, uint64_t hash);
+  void touch(Entry* e);
+
+  MemoryCounter& memory_;
+  KeyspaceStats& stats_;
+  const CommandClock& clock_;
+  OpenTable<Entry, EntryTraits> table_;
+  size_t expires_count_ = 0;
+  uint64_t expire_cursor_ = 0;
+};
+
+// Current time on the steady clock in ns, for time budgets.
+int64_t steadyNowNs();
+
+}  // namespace ember

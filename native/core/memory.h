@@ -1,0 +1,55 @@
+// Allocation with byte accounting.
+//
+// Every long-lived allocation the core makes for data (keyspace entries, hash
+// table arrays, collection nodes) goes through these functions, which count
+// what the allocator really hands out (malloc_usable_size), not what was
+// asked for. `MemoryCounter::used` is therefore the number behind INFO's
+// used_memory and, later, maxmemory.
+#pragma once
+
+#include <malloc.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
+namespace ember {
+
+struct MemoryCounter {
+  int64_t used = 0;
+  int64_t peak = 0;
+
+  void add(size_t bytes) {
+    used += static_cast<int64_t>(bytes);
+    if (used > peak) peak = used;
+  }
+  void sub(size_t bytes) { used -= static_cast<int64_t>(bytes); }
+};
+
+inline size_t usableSize(const void* p) { return p ? malloc_usable_size(const_cast<void*>(p)) : 0; }
+
+// Returns memory of at least `size` bytes or throws std::bad_alloc.
+inline void* countedAlloc(MemoryCounter& counter, size_t size) {
+  void* p = std::malloc(size ? size : 1);
+  if (!p) throw std::bad_alloc();
+  counter.add(usableSize(p));
+  return p;
+}
+
+inline void* countedRealloc(MemoryCounter& counter, void* old, size_t size) {
+  size_t before = usableSize(old);
+  void* p = std::realloc(old, size ? size : 1);
+  if (!p) throw std::bad_alloc();
+  counter.sub(before);
+  counter.add(usableSize(p));
+  return p;
+}
+
+inline void countedFree(MemoryCounter& counter, void* p) {
+  if (!p) return;
+  counter.sub(usableSize(p));
+  std::free(p);
+}
+
+}  // namespace ember

@@ -1,0 +1,130 @@
+// Store: construction, command dispatch and upkeep. See store.h.
+#include "store.h"
+
+#include <new>
+
+#include "command_table.h"
+#include "errors.h"
+
+namespace ember {
+namespace {
+
+bool arityMatches(int arity, size_t argc) {
+  return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+// Redis prints client-supplied names with %.128s: cut at 128 bytes or a NUL.
+std::string clip(ByteView text, size_t limit) {
+  size_t nul = text.find('\0');
+  if (nul != ByteView::npos) text = text.substr(0, nul);
+  return std::string(text.substr(0, limit));
+}
+
+// Error texts are one line: Redis maps CR and LF in them to spaces.
+std::string oneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return text;
+}
+
+std::string unknownCommandError(std::span<const ByteView> argv) {
+  std::string args;
+  for (size_t i = 1; i < argv.size() && args.size() < 128; i++) {
+    args += "'" + clip(argv[i], 128 - args.size()) + "' ";
+  }
+  return oneLine("ERR unknown command '" + clip(argv[0], 128) + "', with args beginning with: " + args);
+}
+
+std::string unknownSubcommandError(ByteView container, ByteView sub) {
+  std::string upper = clip(container, 128);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return oneLine("ERR unknown subcommand '" + clip(sub, 128) + "'. Try " + upper + " HELP.");
+}
+
+std::string randomRunId(std::mt19937_64& rng) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  for (char& c : id) c = kHex[rng() & 15];
+  return id;
+}
+
+}  // namespace
+
+Store::Store() : rng_(std::random_device{}()) {
+  for (auto& db : dbs_) db = std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_);
+  start_time_ms_ = nowMs();
+  run_id_ = randomRunId(rng_);
+}
+
+Store::~Store() = default;
+
+void Store::execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
+  const CommandSpec* command = argv.empty() ? nullptr : CommandTable::instance().find(argv[0]);
+  if (!command) {
+    out.error(argv.empty() ? std::string("ERR empty command") : unknownCommandError(argv));
+    return;
+  }
+  execute(*command, argv, out, db_index);
+}
+
+void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
+  const CommandSpec* run = &command;
+  if (!arityMatches(command.arity, argv.size())) {
+    out.error(err::wrongArity(command.name));
+    return;
+  }
+  // A container runs its own handler only when called alone (COMMAND);
+  // otherwise argv[1] names the subcommand.
+  if (!command.subcommands.empty() && (argv.size() >= 2 || !command.handler)) {
+    if (argv.size() < 2) {
+      out.error(err::wrongArity(command.name));
+      return;
+    }
+    run = CommandTable::findSubcommand(command, argv[1]);
+    if (!run) {
+      out.error(unknownSubcommandError(argv[0], argv[1]));
+      return;
+    }
+    if (!arityMatches(run->arity, argv.size())) {
+      out.error(err::wrongArity(run->name));
+      return;
+    }
+  }
+  size_t mark = out.size();
+  clock_.beginCommand();
+  clock_.lfu = config_.lfuPolicy();
+  CommandContext ctx{*this, db(db_index), db_index, argv, out, clock_, *run};
+  try {
+    run->handler(ctx);
+  } catch (const std::bad_alloc&) {
+    out.truncate(mark);
+    out.error(err::kOutOfMemory);
+  }
+  // Counted after it ran, as Redis does (INFO does not count itself).
+  stats_.total_commands_processed++;
+}
+
+Store::CronReport Store::cron(int64_t budget_ns) {
+  CronReport report;
+  int64_t start = steadyNowNs();
+  int64_t deadline = start + budget_ns;
+  clock_.beginCommand();
+  // Visit databases round-robin across ticks so a busy db 0 cannot starve
+  // the others of active expiry.
+  for (int i = 0; i < kDatabases; i++) {
+    Keyspace& keyspace = db((cron_db_ + i) % kDatabases);
+    if (config_.active_expire_enabled) report.expired += keyspace.activeExpire(deadline);
+    if (keyspace.rehashFor(deadline - steadyNowNs())) report.more_work = true;
+    if (steadyNowNs() >= deadline) {
+      report.more_work = true;
+      cron_db_ = (cron_db_ + i + 1) % kDatabases;
+      return report;
+    }
+  }
+  return report;
+}
+
+}  // namespace ember

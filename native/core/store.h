@@ -1,0 +1,85 @@
+// Store: everything one emberkv instance owns — its databases, memory
+// counter, statistics, clock and settings — and the entry point that runs a
+// command. One Engine (embedded) or one server process has one Store; all
+// of its commands run on one thread, one at a time, so a command is atomic
+// without locks. A Store never calls back into JavaScript.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+
+#include "command.h"
+#include "keyspace.h"
+#include "reply.h"
+
+namespace ember {
+
+// Counters shown by INFO stats.
+struct StoreStats {
+  KeyspaceStats keyspace;
+  uint64_t evicted_keys = 0;
+  uint64_t total_commands_processed = 0;
+};
+
+// Settings (CONFIG GET/SET will grow this table).
+struct StoreConfig {
+  std::string maxmemory_policy = "noeviction";
+  int64_t maxmemory = 0;
+  bool active_expire_enabled = true;
+
+  bool lfuPolicy() const { return maxmemory_policy.find("lfu") != std::string::npos; }
+};
+
+class Store {
+ public:
+  static constexpr int kDatabases = 16;
+
+  Store();
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Runs one command: argv[0] is its name (any case). The reply (or error)
+  // is appended to `out` as exactly one value.
+  void execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0);
+  // Same with the command already resolved (argv[0] is still passed).
+  void execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0);
+
+  // Upkeep driven by a timer on the event loop: active expiry and
+  // incremental rehash of every database, within about `budget_ns`.
+  struct CronReport {
+    size_t expired = 0;
+    bool more_work = false;  // something was left for the next tick
+  };
+  CronReport cron(int64_t budget_ns);
+
+  Keyspace& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  MemoryCounter& memory() { return memory_; }
+  StoreStats& stats() { return stats_; }
+  StoreConfig& config() { return config_; }
+
+  // The clock commands see: wall-clock time, or a manual time (tests).
+  CommandClock& clock() { return clock_; }
+  int64_t nowMs() const { return clock_.nowMs(); }
+
+  uint64_t randomBits() { return rng_(); }
+  int64_t startTimeMs() const { return start_time_ms_; }
+  const std::string& runId() const { return run_id_; }
+
+ private:
+  MemoryCounter memory_;
+  CommandClock clock_;
+  StoreStats stats_;
+  StoreConfig config_;
+  std::array<std::unique_ptr<Keyspace>, kDatabases> dbs_;
+  std::mt19937_64 rng_;
+  int64_t start_time_ms_;
+  std::string run_id_;
+  int cron_db_ = 0;
+};
+
+}  // namespace ember

@@ -1,0 +1,156 @@
+// Unit tests of Entry (entry.h): layout round trips, expiry add/remove,
+// raw-string growth across the short/long layout boundary, and byte
+// accounting.
+#include "check.h"
+#include "core/entry.h"
+#include "core/numbers.h"
+
+using namespace ember;
+
+namespace {
+
+std::string bytes(size_t n, char seed) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; i++) s[i] = static_cast<char>(seed + i * 7);
+  return s;
+}
+
+}  // namespace
+
+TEST(encoding_follows_redis_rules) {
+  CHECK(Entry::encodingFor("123") == Encoding::kInt);
+  CHECK(Entry::encodingFor("-9223372036854775808") == Encoding::kInt);
+  CHECK(Entry::encodingFor("9223372036854775808") == Encoding::kEmbStr);
+  CHECK(Entry::encodingFor("007") == Encoding::kEmbStr);
+  CHECK(Entry::encodingFor("-0") == Encoding::kEmbStr);
+  CHECK(Entry::encodingFor(std::string(44, 'x')) == Encoding::kEmbStr);
+  CHECK(Entry::encodingFor(std::string(45, 'x')) == Encoding::kRaw);
+  CHECK(Entry::encodingFor("") == Encoding::kEmbStr);
+}
+
+TEST(string_round_trip_short_and_long_layouts) {
+  MemoryCounter mem;
+  for (size_t key_len : {0, 1, 16, 255, 256, 1000}) {
+    for (size_t value_len : {0, 5, 44, 65535, 65536, 200000}) {
+      std::string key = bytes(key_len, 'k');
+      std::string value = bytes(value_len, '\0');
+      for (int64_t expire : {kNoExpire, int64_t{1234567890123}}) {
+        Entry* e = Entry::newString(mem, key, value, Encoding::kRaw, expire);
+        CHECK_EQ(e->key(), key);
+        CHECK_EQ(e->stringBytes(), value);
+        CHECK_EQ(e->expireAt(), expire);
+        CHECK(e->type() == ValueType::kString);
+        Entry::destroy(mem, e);
+      }
+    }
+  }
+  CHECK_EQ(mem.used, 0);
+}
+
+TEST(int_entries) {
+  MemoryCounter mem;
+  Entry* e = Entry::newInt(mem, "n", INT64_MIN, kNoExpire);
+  CHECK_EQ(e->intValue(), INT64_MIN);
+  CHECK_EQ(e->stringLength(), size_t{20});
+  e->setIntValue(42);
+  CHECK_EQ(e->intValue(), 42);
+  CHECK_EQ(e->stringLength(), size_t{2});
+  Entry::destroy(mem, e);
+  CHECK_EQ(mem.used, 0);
+}
+
+TEST(compact_entry_fits_one_64_byte_chunk) {
+  // A 16-byte key with a 32-byte value: 8 header + 16 + 32 = 56 bytes.
+  MemoryCounter mem;
+  Entry* e = Entry::newString(mem, std::string(16, 'k'), std::string(32, 'v'), Encoding::kEmbStr, kNoExpire);
+  CHECK(e->allocatedBytes() <= 64);
+  Entry::destroy(mem, e);
+}
+
+TEST(expiry_added_and_removed_keeps_key_and_value) {
+  MemoryCounter mem;
+  std::string key = bytes(20, 'a');
+  std::string value = bytes(30, 'b');
+  Entry* e = Entry::newString(mem, key, value, Encoding::kEmbStr, kNoExpire);
+  e->setAccessClock(0xABCDEF);
+  e = Entry::withExpire(mem, e, 99);
+  CHECK_EQ(e->expireAt(), 99);
+  CHECK_EQ(e->key(), key);
+  CHECK_EQ(e->stringBytes(), value);
+  CHECK_EQ(e->accessClock(), 0xABCDEFu);
+  e = Entry::withExpire(mem, e, 100);  // in place
+  CHECK_EQ(e->expireAt(), 100);
+  e = Entry::withExpire(mem, e, kNoExpire);
+  CHECK(!e->hasExpire());
+  CHECK_EQ(e->key(), key);
+  CHECK_EQ(e->stringBytes(), value);
+  Entry::destroy(mem, e);
+  CHECK_EQ(mem.used, 0);
+}
+
+TEST(raw_string_growth_is_amortized_and_crosses_layouts) {
+  MemoryCounter mem;
+  Entry* e = Entry::newString(mem, "k", "ab", Encoding::kEmbStr, 5);
+  std::string model = "ab";
+  size_t moves = 0;
+  for (int i = 0; i < 100000; i++) {
+    size_t old_length = model.size();
+    Entry* before = e;
+    e = Entry::resizedRawString(mem, e, old_length + 3);
+    if (e != before) moves++;
+    std::memcpy(e->mutableStringBytes() + old_length, "xyz", 3);
+    model += "xyz";
+  }
+  CHECK_EQ(e->stringBytes(), model);
+  CHECK_EQ(e->key(), std::string_view("k"));
+  CHECK_EQ(e->expireAt(), 5);
+  CHECK(e->encoding() == Encoding::kRaw);
+  // Geometric growth: a 300 KB string grown 3 bytes at a time moves only a
+  // few dozen times, not 100000.
+  CHECK(moves < 64);
+  Entry::destroy(mem, e);
+  CHECK_EQ(mem.used, 0);
+}
+
+TEST(int_to_raw_conversion_writes_digits) {
+  MemoryCounter mem;
+  Entry* e = Entry::newInt(mem, "k", -42, kNoExpire);
+  e = Entry::resizedRawString(mem, e, 5);
+  CHECK_EQ(e->stringBytes(), std::string_view("-42\0\0", 5));
+  CHECK(e->encoding() == Encoding::kRaw);
+  Entry::destroy(mem, e);
+  CHECK_EQ(mem.used, 0);
+}
+
+TEST(copy_with_key_moves_everything) {
+  MemoryCounter mem;
+  Entry* a = Entry::newString(mem, "old", "payload", Encoding::kEmbStr, 7);
+  Entry* b = Entry::copyWithKey(mem, a, std::string(300, 'n'), kNoExpire);
+  CHECK_EQ(b->key(), std::string(300, 'n'));
+  CHECK_EQ(b->stringBytes(), std::string_view("payload"));
+  CHECK(!b->hasExpire());
+  CHECK(b->encoding() == Encoding::kEmbStr);
+  Entry::destroy(mem, a);
+  Entry::destroy(mem, b);
+  CHECK_EQ(mem.used, 0);
+}
+
+TEST(numbers_match_redis) {
+  CHECK(parseInt64("0").value() == 0);
+  CHECK(parseInt64("-1").value() == -1);
+  CHECK(parseInt64("9223372036854775807").value() == INT64_MAX);
+  CHECK(parseInt64("-9223372036854775808").value() == INT64_MIN);
+  for (const char* bad : {"", "-", "+1", "01", "-0", " 1", "1 ", "9223372036854775808", "1e3", "0x1", "1.0"}) {
+    CHECK(!parseInt64(bad).has_value());
+  }
+  CHECK_EQ(formatLongDoubleHuman(3.0L), std::string("3"));
+  CHECK_EQ(formatLongDoubleHuman(10.5L), std::string("10.5"));
+  CHECK_EQ(formatLongDoubleHuman(-0.0L), std::string("0"));
+  CHECK_EQ(formatLongDoubleHuman(5.0e3L), std::string("5000"));
+  CHECK(!parseLongDouble("nan").has_value());
+  CHECK(!parseLongDouble(" 1").has_value());
+  CHECK(!parseLongDouble("1e5000").has_value());
+  CHECK(parseLongDouble("inf").has_value());
+  char digits[kInt64DigitsMax];
+  CHECK_EQ(formatInt64(INT64_MIN, digits), std::string_view("-9223372036854775808"));
+}

@@ -1,0 +1,69 @@
+/**
+ * Loads the native addon (built by `npm install` into build/Release) and
+ * describes its surface. EMBERKV_NATIVE may name another build of it, such
+ * as the sanitizer build used by `npm run test:asan`.
+ */
+import * as path from 'node:path';
+import { EmberError } from './errors.js';
+
+/** One command as the native command table declares it. */
+export interface CommandDescription {
+  readonly id: number;
+  readonly name: string;
+  readonly arity: number;
+  readonly flags: readonly string[];
+  readonly categories: readonly string[];
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly keyStep: number;
+  readonly subcommands: readonly CommandDescription[];
+}
+
+export interface CronReport {
+  readonly expired: number;
+  readonly moreWork: boolean;
+}
+
+/** A value the native layer accepts as a command argument. */
+export type NativeArgument = string | Uint8Array | number | bigint;
+
+/** One native store, as the functions bound to it. */
+export interface NativeStore {
+  /** Runs a command (id or name); bulk replies as strings. */
+  exec(command: number | string, ...args: NativeArgument[]): unknown;
+  /** Runs a command (id or name); bulk replies as Buffers. */
+  execBuffer(command: number | string, ...args: NativeArgument[]): unknown;
+  setTime(ms: number | null): void;
+  cron(budgetNs: number): CronReport;
+  memoryUsed(): number;
+  close(): void;
+}
+
+interface NativeAddon {
+  createStore(): NativeStore;
+  commands(): CommandDescription[];
+  setErrorClass(errorClass: typeof EmberError): void;
+}
+
+function load(): NativeAddon {
+  const file = process.env.EMBERKV_NATIVE ?? path.join(__dirname, '..', 'build', 'Release', 'emberkv.node');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addon = require(file) as NativeAddon;
+  addon.setErrorClass(EmberError);
+  return addon;
+}
+
+export const addon: NativeAddon = load();
+
+const commandIds = new Map(addon.commands().map((c) => [c.name, c.id]));
+
+/**
+ * The id of a command in the native table. Typed methods resolve their ids
+ * once at load time through this, so a wrapper for a command the core does
+ * not declare fails loudly instead of drifting.
+ */
+export function commandId(name: string): number {
+  const id = commandIds.get(name);
+  if (id === undefined) throw new Error(`emberkv: the native command table has no '${name}' command`);
+  return id;
+}

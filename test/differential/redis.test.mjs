@@ -1,0 +1,230 @@
+/**
+ * Differential suite: seeded random command sequences run against a real
+ * redis-server and against a fresh emberkv Engine side by side; every reply
+ * is compared after normalization (test/support/reply.mjs). Redis is the
+ * oracle: when the two disagree, emberkv is wrong.
+ *
+ *   npm run test:redis
+ *   EMBERKV_SEED=123 npm run test:redis          # replay a seed (fixed or random)
+ *   EMBERKV_DIFF_COMMANDS=50000 npm run test:redis   # total commands (default 12000)
+ *
+ * Seeds: a fixed list, plus one random seed per run, printed up front;
+ * EMBERKV_SEED replaces the random one. Each seed is one sequence that
+ * starts from FLUSHALL on both sides. Commands run in pipelined batches;
+ * a few run one at a time with extra commands around them:
+ *   SCAN       driven to completion on each side, keys compared as a set
+ *   RANDOMKEY  any key will do, but it must EXIST on both sides
+ *   DBSIZE     after an EXISTS of every key: Redis keeps a key SET with a
+ *              past EXAT/PXAT until it is touched (or reclaimed, at random)
+ *   OBJECT IDLETIME  not compared when Redis's OBJECT REFCOUNT says the
+ *              value is a shared small integer (its LRU clock is shared)
+ * Time-dependent replies are compared within REAL_CLOCK_TOLERANCE. A mismatch stops that sequence and prints the seed, the
+ * step, the command, both replies and the whole history to replay.
+ *
+ * A second test checks the property suite's reference model
+ * (test/property/model.mjs) against redis-server the same way, so that
+ * suite's oracle is itself checked against the real thing.
+ *
+ * Without redis-server on PATH both tests are SKIPPED, loudly.
+ */
+import { test } from 'node:test';
+import { hasRedisServer, startRedisServer } from '../support/redis-server.mjs';
+import { KEYS, commandArbitrary, makeContext, resolveArgs, sampleCommands } from '../support/commands.mjs';
+import {
+  REAL_CLOCK_TOLERANCE, bulkBytes, commandName, emberReply, formatCommand, formatReply, intOf, isBulk, isError,
+  redisReply, replyMismatch,
+} from '../support/reply.mjs';
+import { MODEL_COMMANDS, Model } from '../property/model.mjs';
+
+const FIXED_SEEDS = [
+  1, 2, 3, 42, 1337, 9001, 65537, 271828, 314159, 1000003, 20240601, 424242, 777777, 8675309, 12345678,
+  99999989, 123456789, 987654321, 2147483647,
+];
+const randomSeed = process.env.EMBERKV_SEED !== undefined
+  ? Number(process.env.EMBERKV_SEED)
+  : Math.floor(Math.random() * 2 ** 31);
+const SEEDS = [...FIXED_SEEDS, randomSeed];
+const TOTAL = Number(process.env.EMBERKV_DIFF_COMMANDS ?? 12_000);
+const PER_SEQUENCE = Math.max(1, Math.ceil(TOTAL / SEEDS.length));
+const BATCH = 64;
+
+const REDIS = hasRedisServer();
+if (!REDIS) {
+  process.stderr.write([
+    '',
+    '!!! ====================================================================== !!!',
+    '!!! redis-server not found: the differential suite was SKIPPED.',
+    '!!! emberkv was NOT compared against Redis. Install it (apt-get install',
+    '!!! redis-server) or put it on PATH, then run `npm run test:redis` again.',
+    '!!! ====================================================================== !!!',
+    '',
+  ].join('\n') + '\n');
+} else {
+  process.stderr.write(`differential: random seed ${randomSeed} (replay with EMBERKV_SEED=${randomSeed}); ` +
+    `${SEEDS.length} sequences x ${PER_SEQUENCE} commands\n`);
+}
+const SKIP = REDIS ? false : 'redis-server not found on PATH: differential suite SKIPPED';
+
+// ---- sides: something that runs a batch of commands and returns normalized replies ----
+
+const redisSide = (client) => ({
+  name: 'redis-server',
+  run: async (batch) => (await client.pipeline(batch)).map(redisReply),
+});
+
+const emberSide = (engine) => ({
+  name: 'emberkv',
+  run: async (batch) => batch.map((args) => emberReply(engine, args)),
+});
+
+const modelSide = (model) => ({
+  name: 'model',
+  run: async (batch) => batch.map((args) => {
+    model.setTime(Date.now());
+    return model.exec(args);
+  }),
+});
+
+/** SCAN from the generated cursor to completion: the first error, or ['$"0"', sorted keys]. */
+async function fullScan(side, args) {
+  const keys = new Set();
+  let command = args;
+  for (let page = 0; page < 10_000; page++) {
+    const [reply] = await side.run([command]);
+    if (isError(reply)) return page === 0 ? reply : `!error after ${page} pages: ${reply}`;
+    if (!Array.isArray(reply) || reply.length !== 2 || !isBulk(reply[0]) || !Array.isArray(reply[1])) {
+      return `!not a SCAN page: ${formatReply(reply)}`;
+    }
+    for (const key of reply[1]) keys.add(key);
+    const cursor = bulkBytes(reply[0]);
+    if (cursor.toString('latin1') === '0') return ['$"0"', [...keys].sort()];
+    command = [args[0], cursor, ...args.slice(2)];
+  }
+  return '!SCAN did not finish in 10000 pages';
+}
+
+// ---- one sequence ---------------------------------------------------------------------
+
+function mismatchReport({ label, seed, step, total, args, ref, sut, refReply, sutReply, why, history }) {
+  const lines = [
+    `${sut.name} disagrees with ${ref.name} (${label}, seed ${seed}, step ${step} of ${total})`,
+    `  command:  ${formatCommand(args)}`,
+    `  ${ref.name}: ${formatReply(refReply)}`,
+    `  ${sut.name}: ${formatReply(sutReply)}`,
+    `  why:      ${why}`,
+    `  replay:   EMBERKV_SEED=${seed} npm run test:redis`,
+    `  history of this sequence (commands as sent; '+' marks commands the harness added):`,
+    ...history.map((h) => `    #${h.step} ${formatCommand(h.args)}  => ${formatReply(h.ref)} | ${formatReply(h.sut)}`),
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * Runs `commands` on `ref` and `sut` side by side, comparing every reply;
+ * throws a full report at the first disagreement.
+ */
+async function runSequence({ label, seed, commands, ref, sut, tolerance = REAL_CLOCK_TOLERANCE }) {
+  const history = [];
+  const SPECIAL = new Set(['SCAN', 'RANDOMKEY', 'DBSIZE']);
+
+  const check = (step, args, refReply, sutReply, why = replyMismatch(args, refReply, sutReply, tolerance)) => {
+    history.push({ step, args, ref: refReply, sut: sutReply });
+    if (why) {
+      throw new Error(mismatchReport({
+        label, seed, step, total: commands.length, args, ref, sut, refReply, sutReply, why, history,
+      }));
+    }
+  };
+
+  /** Runs a batch on both sides (pipelined on redis), checks each reply; returns ref's replies. */
+  const compare = async (batch, stepOf) => {
+    const now = Date.now();
+    const resolved = batch.map((args) => resolveArgs(args, now));
+    const refReplies = await ref.run(resolved);
+    const sutReplies = await sut.run(resolved);
+    resolved.forEach((args, j) => check(stepOf(j), args, refReplies[j], sutReplies[j]));
+    return refReplies;
+  };
+
+  await compare([['FLUSHALL']], () => 'setup');
+  let i = 0;
+  while (i < commands.length) {
+    const step = i;
+    const name = commandName(commands[i]);
+    if (name === 'SCAN') {
+      const args = resolveArgs(commands[i++], Date.now());
+      check(`${step} (driven to completion)`, args, await fullScan(ref, args), await fullScan(sut, args));
+    } else if (name === 'RANDOMKEY') {
+      const args = commands[i++];
+      const [a] = await ref.run([args]);
+      const [b] = await sut.run([args]);
+      const keys = isBulk(a) && isBulk(b); // any existing key will do: check both exist on both sides
+      check(step, args, a, b, keys ? null : replyMismatch(args, a, b));
+      if (keys) {
+        const exists = await compare([['EXISTS', bulkBytes(a)], ['EXISTS', bulkBytes(b)]], () => `${step}+`);
+        if (exists.some((r) => r !== ':1')) check(step, args, a, b, 'RANDOMKEY returned a key that does not exist');
+      }
+    } else if (name === 'OBJECT' && commands[i].length === 3 && commandName([commands[i][1]]) === 'IDLETIME') {
+      // Redis shares the objects of small integers (0..9999) between keys, and with them one LRU
+      // clock: their idle time is that of the shared object. OBJECT REFCOUNT tells (2147483647).
+      const args = commands[i++];
+      const [refcount] = ref.name === 'redis-server' ? await ref.run([['OBJECT', 'REFCOUNT', args[2]]]) : [null];
+      const [a] = await ref.run([args]);
+      const [b] = await sut.run([args]);
+      const natural = (r) => intOf(r) !== null && intOf(r) >= 0n;
+      const shared = refcount === ':2147483647' && natural(a) && natural(b);
+      check(shared ? `${step} (shared integer: idle time not comparable)` : step, args, a, b,
+        shared ? null : replyMismatch(args, a, b, tolerance));
+    } else if (name === 'DBSIZE') {
+      // Touch every key first: Redis keeps a key SET with a past EXAT/PXAT until it is touched.
+      await compare(KEYS.map((k) => ['EXISTS', k]), () => `${step}+`);
+      await compare([commands[i++]], () => step);
+    } else {
+      const batch = [];
+      while (i < commands.length && batch.length < BATCH && !SPECIAL.has(commandName(commands[i]))) {
+        batch.push(commands[i++]);
+      }
+      await compare(batch, (j) => step + j);
+    }
+  }
+}
+
+// ---- the tests -----------------------------------------------------------------------
+
+test('emberkv replies exactly like redis-server', { skip: SKIP, timeout: 600_000 }, async (t) => {
+  const { Engine } = await import('emberkv');
+  const server = await startRedisServer();
+  t.after(() => server.stop());
+  const client = await server.connect();
+  const arb = commandArbitrary(makeContext());
+  for (const seed of SEEDS) {
+    const kind = seed === randomSeed && !FIXED_SEEDS.includes(seed) ? 'random seed' : 'seed';
+    await t.test(`${kind} ${seed}: ${PER_SEQUENCE} commands`, async () => {
+      const engine = new Engine();
+      try {
+        await runSequence({
+          label: 'emberkv vs redis-server', seed, commands: sampleCommands(arb, seed, PER_SEQUENCE),
+          ref: redisSide(client), sut: emberSide(engine),
+        });
+      } finally {
+        engine.close();
+      }
+    });
+  }
+});
+
+test('the property suite\'s reference model replies like redis-server', { skip: SKIP, timeout: 300_000 }, async (t) => {
+  const server = await startRedisServer();
+  t.after(() => server.stop());
+  const client = await server.connect();
+  const arb = commandArbitrary(makeContext(), { only: MODEL_COMMANDS });
+  const count = Math.max(1, Math.ceil(PER_SEQUENCE / 2));
+  for (const seed of [FIXED_SEEDS[0], FIXED_SEEDS[1], FIXED_SEEDS[2], FIXED_SEEDS[3], randomSeed]) {
+    await t.test(`seed ${seed}: ${count} commands`, async () => {
+      await runSequence({
+        label: 'model vs redis-server', seed, commands: sampleCommands(arb, seed, count),
+        ref: redisSide(client), sut: modelSide(new Model()),
+      });
+    });
+  }
+});

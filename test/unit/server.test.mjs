@@ -1,0 +1,394 @@
+// Unit tests of the server command family (native/core/commands/server.cc)
+// through the embedded API: PING, ECHO, TIME, DBSIZE, FLUSHDB, FLUSHALL,
+// COMMAND and INFO. Expected replies and errors are those of redis-server
+// 7.0.15, checked by hand against it.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { Engine, EmberError, commands } from 'emberkv';
+
+const T0 = 1_700_000_000_000; // a fixed "now" in ms for the manual clock
+
+/** A fresh engine on a manual clock; `advance(ms)` moves time. */
+function engine() {
+  const clock = { now: T0 };
+  const e = new Engine({ clock: () => clock.now, backgroundUpkeep: false });
+  e.at = (ms) => {
+    clock.now = ms;
+  };
+  e.advance = (ms) => {
+    clock.now += ms;
+  };
+  return e;
+}
+
+function withEngine(fn) {
+  return () => {
+    const e = engine();
+    try {
+      fn(e);
+    } finally {
+      e.close();
+    }
+  };
+}
+
+/** Asserts that the command fails with exactly `message`. */
+function fails(e, message, ...args) {
+  assert.throws(
+    () => e.call(...args),
+    (err) => {
+      assert.ok(err instanceof EmberError, `expected EmberError, got ${err}`);
+      assert.equal(err.message, message);
+      assert.equal(err.code, message.split(' ')[0]);
+      return true;
+    },
+  );
+}
+
+const SYNTAX = 'ERR syntax error';
+const arity = (name) => `ERR wrong number of arguments for '${name}' command`;
+const sorted = (a) => [...a].sort();
+
+/** INFO text as { section: { field: value } }, checking the framing. */
+function parseInfo(text) {
+  assert.ok(!/[^\r]\n/.test(text), 'lines end with CRLF');
+  const sections = {};
+  let current = null;
+  for (const line of text.split('\r\n')) {
+    if (line === '') continue;
+    if (line.startsWith('# ')) {
+      current = line.slice(2);
+      sections[current] = {};
+      continue;
+    }
+    assert.ok(current, `field before any header: ${line}`);
+    const colon = line.indexOf(':');
+    assert.ok(colon > 0, `field line: ${line}`);
+    sections[current][line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return sections;
+}
+
+/** Redis's bytesToHuman. */
+function human(n) {
+  if (n < 1024) return `${n}B`;
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  let unit = 1024;
+  for (const u of units) {
+    if (n < unit * 1024) return `${(n / unit).toFixed(2)}${u}`;
+    unit *= 1024;
+  }
+  return `${n}B`;
+}
+
+const table = new Map(commands().map((c) => [c.name, c]));
+
+describe('command table', () => {
+  // name: [arity, flags, categories], as COMMAND INFO in Redis 7.0 (no keys).
+  const expected = {
+    ping: [-1, ['fast'], ['fast', 'connection']],
+    echo: [2, ['loading', 'stale', 'fast'], ['fast', 'connection']],
+    time: [1, ['loading', 'stale', 'fast'], ['fast']],
+    dbsize: [1, ['readonly', 'fast'], ['keyspace', 'read', 'fast']],
+    flushall: [-1, ['write'], ['keyspace', 'write', 'slow', 'dangerous']],
+    flushdb: [-1, ['write'], ['keyspace', 'write', 'slow', 'dangerous']],
+    command: [-1, ['loading', 'stale'], ['slow', 'connection']],
+    info: [-1, ['loading', 'stale'], ['slow', 'dangerous']],
+  };
+  for (const [name, [ar, flags, categories]] of Object.entries(expected)) {
+    test(name, () => {
+      const c = table.get(name);
+      assert.ok(c, `${name} is declared`);
+      assert.equal(c.arity, ar);
+      assert.deepEqual(sorted(c.flags), sorted(flags));
+      assert.deepEqual(sorted(c.categories), sorted(categories));
+      assert.deepEqual([c.firstKey, c.lastKey, c.keyStep], [0, 0, 0]);
+    });
+  }
+
+  test('command subcommands', () => {
+    const subs = new Map(table.get('command').subcommands.map((c) => [c.name, c]));
+    const arities = { 'command|count': 2, 'command|info': -2, 'command|list': -2, 'command|help': 2 };
+    assert.deepEqual(sorted(subs.keys()), sorted(Object.keys(arities)));
+    for (const [name, ar] of Object.entries(arities)) {
+      assert.equal(subs.get(name).arity, ar, name);
+      assert.deepEqual(sorted(subs.get(name).flags), ['loading', 'stale']);
+      assert.deepEqual(sorted(subs.get(name).categories), ['connection', 'slow']);
+    }
+  });
+});
+
+describe('PING, ECHO, TIME', () => {
+  test('PING', withEngine((e) => {
+    assert.equal(e.call('PING'), 'PONG');
+    assert.equal(e.call('ping', 'hello'), 'hello');
+    assert.deepEqual(e.callBuffer('PING', Buffer.from([0, 255])), Buffer.from([0, 255]));
+    fails(e, arity('ping'), 'PING', 'a', 'b');
+  }));
+
+  test('ECHO', withEngine((e) => {
+    assert.equal(e.call('ECHO', 'hi'), 'hi');
+    assert.equal(e.call('ECHO', ''), '');
+    assert.deepEqual(e.callBuffer('ECHO', Buffer.from([0, 1, 2])), Buffer.from([0, 1, 2]));
+    fails(e, arity('echo'), 'ECHO');
+    fails(e, arity('echo'), 'ECHO', 'a', 'b');
+  }));
+
+  test('TIME follows the manual clock', withEngine((e) => {
+    assert.deepEqual(e.call('TIME'), [String(T0 / 1000), '0']);
+    e.at(T0 + 1234);
+    assert.deepEqual(e.call('TIME'), [String(T0 / 1000 + 1), '234000']);
+    fails(e, arity('time'), 'TIME', 'x');
+  }));
+
+  test('TIME on the system clock', () => {
+    const e = new Engine({ backgroundUpkeep: false });
+    try {
+      const before = Date.now();
+      const [s, us] = e.call('TIME');
+      const after = Date.now();
+      assert.match(s, /^\d+$/);
+      assert.match(us, /^\d+$/);
+      assert.ok(Number(us) < 1_000_000);
+      const ms = Number(s) * 1000 + Math.floor(Number(us) / 1000);
+      assert.ok(ms >= before - 1 && ms <= after + 1, `${ms} in [${before}, ${after}]`);
+    } finally {
+      e.close();
+    }
+  });
+});
+
+describe('DBSIZE, FLUSHDB, FLUSHALL', () => {
+  test('DBSIZE counts keys, expired ones until reclaimed', withEngine((e) => {
+    assert.equal(e.call('DBSIZE'), 0);
+    e.call('MSET', 'a', '1', 'b', '2');
+    e.call('SET', 'c', '3', 'PX', '10');
+    assert.equal(e.call('DBSIZE'), 3);
+    e.advance(10);
+    assert.equal(e.call('DBSIZE'), 3);
+    e.call('GET', 'c');
+    assert.equal(e.call('DBSIZE'), 2);
+  }));
+
+  test('FLUSHDB empties only the current database', withEngine((e) => {
+    e.call('MSET', 'a', '1', 'b', '2');
+    e.call('COPY', 'a', 'a', 'DB', '3');
+    assert.equal(e.call('FLUSHDB'), 'OK');
+    assert.equal(e.call('DBSIZE'), 0);
+    assert.equal(e.call('INFO', 'keyspace'), '# Keyspace\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n');
+  }));
+
+  test('FLUSHALL empties every database', withEngine((e) => {
+    e.call('MSET', 'a', '1', 'b', '2');
+    e.call('COPY', 'a', 'a', 'DB', '3');
+    e.call('COPY', 'a', 'a', 'DB', '15');
+    assert.equal(e.call('FLUSHALL'), 'OK');
+    assert.equal(e.call('DBSIZE'), 0);
+    assert.equal(e.call('INFO', 'keyspace'), '# Keyspace\r\n');
+    assert.equal(e.call('GET', 'a'), null);
+  }));
+
+  test('ASYNC and SYNC are accepted, anything else is a syntax error', withEngine((e) => {
+    for (const cmd of ['FLUSHDB', 'FLUSHALL']) {
+      e.call('SET', 'k', 'v');
+      assert.equal(e.call(cmd, 'ASYNC'), 'OK');
+      assert.equal(e.call('DBSIZE'), 0);
+      e.call('SET', 'k', 'v');
+      assert.equal(e.call(cmd, 'sync'), 'OK');
+      assert.equal(e.call('DBSIZE'), 0);
+      e.call('SET', 'k', 'v');
+      fails(e, SYNTAX, cmd, 'x');
+      fails(e, SYNTAX, cmd, 'sync', 'x');
+      fails(e, SYNTAX, cmd, 'async', 'async');
+      assert.equal(e.call('DBSIZE'), 1, 'an error flushes nothing');
+    }
+  }));
+
+  test('the memory is given back', withEngine((e) => {
+    const empty = e.memoryUsage();
+    for (let i = 0; i < 1000; i++) e.call('SET', `k${i}`, 'x'.repeat(100));
+    assert.ok(e.memoryUsage() > empty + 100_000);
+    e.call('FLUSHALL');
+    assert.ok(e.memoryUsage() < empty + 10_000, `${e.memoryUsage()} after FLUSHALL`);
+  }));
+});
+
+describe('COMMAND', () => {
+  test('COUNT and the bare command agree with the table', withEngine((e) => {
+    assert.equal(e.call('COMMAND', 'COUNT'), commands().length);
+    const all = e.call('COMMAND');
+    assert.equal(all.length, commands().length);
+    assert.deepEqual(sorted(all.map((c) => c[0])), sorted(commands().map((c) => c.name)));
+    assert.deepEqual(e.call('COMMAND', 'INFO'), all);
+  }));
+
+  test('INFO has the Redis 7 shape', withEngine((e) => {
+    assert.deepEqual(e.call('COMMAND', 'INFO', 'get'), [
+      ['get', 2, ['readonly', 'fast'], 1, 1, 1, ['@read', '@string', '@fast'], [], [], []],
+    ]);
+    assert.deepEqual(e.call('command', 'info', 'MSET', 'nosuch', 'ping'), [
+      ['mset', -3, ['write', 'denyoom'], 1, -1, 2, ['@write', '@string', '@slow'], [], [], []],
+      null,
+      ['ping', -1, ['fast'], 0, 0, 0, ['@fast', '@connection'], [], [], []],
+    ]);
+    const [object] = e.call('COMMAND', 'INFO', 'object');
+    assert.deepEqual(object.slice(0, 9), ['object', -2, [], 0, 0, 0, ['@slow'], [], []]);
+    assert.deepEqual(
+      object[9].find((s) => s[0] === 'object|encoding'),
+      ['object|encoding', 3, ['readonly'], 2, 2, 1, ['@keyspace', '@read', '@slow'], [], [], []],
+    );
+  }));
+
+  test('INFO looks up subcommands as container|sub', withEngine((e) => {
+    const [sub] = e.call('COMMAND', 'INFO', 'OBJECT|Encoding');
+    assert.equal(sub[0], 'object|encoding');
+    for (const name of ['get|', '|', 'object|', 'object|nosuch', 'object|encoding|x', '', 'get\u0000']) {
+      assert.deepEqual(e.call('COMMAND', 'INFO', name), [null], JSON.stringify(name));
+    }
+  }));
+
+  test('INFO agrees with the table for every command', withEngine((e) => {
+    const flagsOrder = ['write', 'readonly', 'denyoom', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale', 'fast', 'no_auth', 'movablekeys'];
+    const check = (info, c) => {
+      assert.equal(info[0], c.name);
+      assert.equal(info[1], c.arity);
+      assert.deepEqual(sorted(info[2]), sorted(c.flags));
+      // Flags print in Redis's order.
+      assert.deepEqual(info[2], flagsOrder.filter((f) => info[2].includes(f)));
+      assert.deepEqual(info.slice(3, 6), [c.firstKey, c.lastKey, c.keyStep]);
+      assert.deepEqual(sorted(info[6]), sorted(c.categories.map((x) => `@${x}`)));
+      assert.equal(info[9].length, c.subcommands.length);
+    };
+    for (const c of commands()) {
+      const [info] = e.call('COMMAND', 'INFO', c.name);
+      check(info, c);
+      for (const sub of c.subcommands) check(e.call('COMMAND', 'INFO', sub.name)[0], sub);
+    }
+  }));
+
+  test('LIST with filters', withEngine((e) => {
+    const names = e.call('COMMAND', 'LIST');
+    assert.ok(names.includes('get'));
+    assert.ok(names.includes('object'));
+    assert.ok(names.includes('object|encoding'));
+    assert.ok(names.includes('command|list'));
+    const keyspace = e.call('COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'KEYSPACE');
+    assert.ok(keyspace.includes('del') && keyspace.includes('object|encoding') && keyspace.includes('dbsize'));
+    assert.ok(!keyspace.includes('object') && !keyspace.includes('get'));
+    assert.deepEqual(e.call('COMMAND', 'LIST', 'FILTERBY', 'aclcat', '@keyspace'), []);
+    assert.deepEqual(e.call('COMMAND', 'LIST', 'FILTERBY', 'aclcat', 'nosuch'), []);
+    assert.deepEqual(e.call('COMMAND', 'LIST', 'FILTERBY', 'module', 'x'), []);
+    // Patterns match without regard to case.
+    assert.deepEqual(sorted(e.call('COMMAND', 'LIST', 'filterby', 'pattern', 'OBJECT*')), [
+      'object', 'object|encoding', 'object|freq', 'object|help', 'object|idletime', 'object|refcount',
+    ]);
+    assert.deepEqual(e.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'pexpire?'), []);
+    assert.deepEqual(sorted(e.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'pexpire*')), ['pexpire', 'pexpireat', 'pexpiretime']);
+    fails(e, SYNTAX, 'COMMAND', 'LIST', 'FILTERBY', 'foo', 'bar');
+    fails(e, SYNTAX, 'COMMAND', 'LIST', 'FILTERBY', 'pattern');
+    fails(e, SYNTAX, 'COMMAND', 'LIST', 'FILTERBY', 'pattern', 'x', 'y');
+    fails(e, SYNTAX, 'COMMAND', 'LIST', 'foo');
+  }));
+
+  test('errors and HELP', withEngine((e) => {
+    fails(e, "ERR unknown subcommand 'foo'. Try COMMAND HELP.", 'COMMAND', 'foo');
+    fails(e, "ERR unknown subcommand 'foo'. Try COMMAND HELP.", 'command', 'foo', 'bar');
+    fails(e, "ERR unknown subcommand 'a b'. Try COMMAND HELP.", 'COMMAND', 'a\nb');
+    fails(e, arity('command|count'), 'COMMAND', 'COUNT', 'x');
+    fails(e, arity('command|help'), 'COMMAND', 'HELP', 'x');
+    const help = e.call('COMMAND', 'HELP');
+    assert.equal(help[0], 'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
+    assert.equal(help.at(-1), '    Prints this help.');
+  }));
+});
+
+describe('INFO', () => {
+  test('default sections, in Redis order, CRLF framed', withEngine((e) => {
+    const text = e.call('INFO');
+    assert.ok(text.startsWith('# Server\r\nredis_version:7.0.15\r\n'));
+    assert.ok(text.endsWith('\r\n'));
+    assert.deepEqual(Object.keys(parseInfo(text)), ['Server', 'Memory', 'Stats', 'Keyspace']);
+    assert.ok(text.includes('\r\n\r\n# Memory\r\n'), 'sections are separated by a blank line');
+    for (const arg of ['default', 'ALL', 'everything']) {
+      assert.deepEqual(Object.keys(parseInfo(e.call('INFO', arg))), ['Server', 'Memory', 'Stats', 'Keyspace'], arg);
+    }
+  }));
+
+  test('section selection is case-insensitive; unknown sections are empty', withEngine((e) => {
+    assert.deepEqual(Object.keys(parseInfo(e.call('INFO', 'SERVER'))), ['Server']);
+    assert.deepEqual(Object.keys(parseInfo(e.call('INFO', 'keyspace', 'Server'))), ['Server', 'Keyspace']);
+    assert.deepEqual(Object.keys(parseInfo(e.call('INFO', 'stats', 'stats'))), ['Stats']);
+    assert.equal(e.call('INFO', 'nosuch'), '');
+    assert.deepEqual(Object.keys(parseInfo(e.call('INFO', 'server\u0000junk'))), ['Server']); // C-string compare
+    assert.deepEqual(Object.keys(parseInfo(e.call('INFO', 'nosuch', 'memory'))), ['Memory']);
+  }));
+
+  test('server', withEngine((e) => {
+    const { Server: s } = parseInfo(e.call('INFO', 'server'));
+    assert.equal(s.redis_version, '7.0.15');
+    assert.equal(s.emberkv_version, '0.1.0');
+    assert.equal(s.redis_mode, 'standalone');
+    assert.equal(Number(s.process_id), process.pid);
+    assert.match(s.run_id, /^[0-9a-f]{40}$/);
+    assert.match(s.uptime_in_seconds, /^\d+$/);
+    assert.match(s.uptime_in_days, /^\d+$/);
+    assert.equal(s.server_time_usec, String(T0 * 1000));
+  }));
+
+  test('uptime on the system clock', () => {
+    const e = new Engine({ backgroundUpkeep: false });
+    try {
+      const { Server: s } = parseInfo(e.call('INFO', 'server'));
+      assert.equal(s.uptime_in_seconds, '0');
+      assert.equal(s.uptime_in_days, '0');
+    } finally {
+      e.close();
+    }
+  });
+
+  test('memory', withEngine((e) => {
+    e.call('SET', 'big', 'x'.repeat(2_000_000));
+    const { Memory: m } = parseInfo(e.call('INFO', 'memory'));
+    const used = Number(m.used_memory);
+    assert.ok(used >= 2_000_000);
+    assert.equal(m.used_memory_human, human(used));
+    assert.match(m.used_memory_human, /^\d+\.\d\dM$/);
+    assert.ok(Number(m.used_memory_peak) >= used);
+    assert.equal(m.used_memory_peak_human, human(Number(m.used_memory_peak)));
+    assert.equal(m.maxmemory, '0');
+    assert.equal(m.maxmemory_human, '0B');
+    assert.equal(m.maxmemory_policy, 'noeviction');
+    assert.equal(m.mem_allocator, 'libc');
+    assert.equal(e.memoryUsage(), used);
+  }));
+
+  test('stats', withEngine((e) => {
+    const stats = () => parseInfo(e.call('INFO', 'stats')).Stats;
+    const s0 = stats();
+    for (const f of ['total_commands_processed', 'expired_keys', 'evicted_keys', 'keyspace_hits', 'keyspace_misses']) {
+      assert.match(s0[f], /^\d+$/, f);
+    }
+    e.call('SET', 'k', 'v', 'PX', '10');
+    e.call('GET', 'k');
+    e.call('GET', 'nokey');
+    e.advance(10);
+    e.call('GET', 'k');
+    const s1 = stats();
+    assert.equal(Number(s1.total_commands_processed) - Number(s0.total_commands_processed), 5);
+    assert.equal(Number(s1.keyspace_hits) - Number(s0.keyspace_hits), 1);
+    assert.equal(Number(s1.keyspace_misses) - Number(s0.keyspace_misses), 2);
+    assert.equal(Number(s1.expired_keys) - Number(s0.expired_keys), 1);
+    assert.equal(s1.evicted_keys, '0');
+  }));
+
+  test('keyspace lists non-empty databases', withEngine((e) => {
+    assert.equal(e.call('INFO', 'keyspace'), '# Keyspace\r\n');
+    e.call('MSET', 'a', '1', 'b', '2');
+    e.call('EXPIRE', 'a', '100');
+    e.call('COPY', 'b', 'b', 'DB', '2');
+    assert.equal(
+      e.call('INFO', 'keyspace'),
+      '# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\ndb2:keys=1,expires=0,avg_ttl=0\r\n',
+    );
+  }));
+});
