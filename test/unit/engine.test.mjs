@@ -1,0 +1,200 @@
+// Unit tests of the embedded API itself (src/engine.ts, native/binding):
+// module formats, argument and reply conversion, errors, lifecycle,
+// independence of engines (also across worker threads), upkeep.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { Engine, EmberError, commands } from 'emberkv';
+
+const require = createRequire(import.meta.url);
+
+describe('module formats', () => {
+  test('CommonJS and ESM entry points share one implementation', () => {
+    const cjs = require('emberkv');
+    assert.equal(cjs.Engine, Engine);
+    assert.equal(cjs.EmberError, EmberError);
+    const e = new cjs.Engine();
+    assert.equal(e.set('k', 'v'), 'OK');
+    assert.equal(e.get('k'), 'v');
+    e.close();
+  });
+
+  test('the command table describes every typed command', () => {
+    const table = commands();
+    const get = table.find((c) => c.name === 'get');
+    assert.deepEqual(
+      { arity: get.arity, firstKey: get.firstKey, lastKey: get.lastKey, keyStep: get.keyStep },
+      { arity: 2, firstKey: 1, lastKey: 1, keyStep: 1 },
+    );
+    assert.ok(get.flags.includes('readonly'));
+    assert.ok(get.categories.includes('string'));
+    const object = table.find((c) => c.name === 'object');
+    assert.ok(object.subcommands.some((s) => s.name === 'object|encoding'));
+  });
+});
+
+describe('arguments', () => {
+  test('strings are stored as UTF-8, Buffers as raw bytes', () => {
+    const e = new Engine();
+    e.set('ключ', 'значение ✓');
+    assert.equal(e.get('ключ'), 'значение ✓');
+    assert.equal(e.strLen('ключ'), Buffer.byteLength('значение ✓'));
+    const binary = Buffer.from([0, 255, 0, 10, 13]);
+    e.set(binary, binary);
+    assert.deepEqual(e.getBuffer(binary), binary);
+    assert.deepEqual(e.callBuffer('GET', new Uint8Array([0, 255, 0, 10, 13])), binary);
+    e.close();
+  });
+
+  test('long strings survive the argument arena growing mid-call', () => {
+    const e = new Engine();
+    const big = 'x'.repeat(100_000) + 'é';
+    e.mSet([['a', 'short'], ['b', big], ['c', 'y'.repeat(300)]]);
+    assert.deepEqual(e.mGet('a', 'b', 'c'), ['short', big, 'y'.repeat(300)]);
+    e.close();
+  });
+
+  test('numbers and bigints become decimal text', () => {
+    const e = new Engine();
+    e.set('n', 42);
+    assert.equal(e.get('n'), '42');
+    e.set('f', 1.5);
+    assert.equal(e.get('f'), '1.5');
+    e.set('big', 2n ** 62n);
+    assert.equal(e.get('big'), String(2n ** 62n));
+    e.set('neg', -0.25);
+    assert.equal(e.get('neg'), '-0.25');
+    e.close();
+  });
+
+  test('wrong argument types throw a TypeError and change nothing', () => {
+    const e = new Engine();
+    for (const bad of [undefined, null, {}, [], true, () => 1, Symbol('s')]) {
+      assert.throws(() => e.call('SET', 'k', bad), TypeError);
+    }
+    assert.throws(() => e.call('SET', 'k', 2n ** 70n), TypeError);
+    assert.throws(() => e.call({}, 'k'), TypeError);
+    assert.equal(e.exists('k'), 0);
+    e.close();
+  });
+});
+
+describe('replies and errors', () => {
+  test('integers beyond 2^53 come back from call() as bigint', () => {
+    const e = new Engine();
+    e.set('n', '9223372036854775806');
+    assert.equal(e.call('INCR', 'n'), 9223372036854775807n);
+    assert.throws(() => e.incrBy('n', 0), RangeError); // typed methods return numbers only
+    e.close();
+  });
+
+  test('command errors are EmberErrors with the Redis code', () => {
+    const e = new Engine();
+    e.set('s', 'abc');
+    assert.throws(
+      () => e.incr('s'),
+      (err) => err instanceof EmberError && err.code === 'ERR' && err.message === 'ERR value is not an integer or out of range',
+    );
+    assert.throws(() => e.call('NOSUCH', 'a'), (err) => err instanceof EmberError && /unknown command 'NOSUCH'/.test(err.message));
+    assert.throws(() => e.call('GET'), /wrong number of arguments for 'get' command/);
+    e.close();
+  });
+});
+
+describe('lifecycle', () => {
+  test('a closed engine throws on use, and close is idempotent', () => {
+    const e = new Engine();
+    e.set('k', 'v');
+    e.close();
+    e.close();
+    assert.equal(e.closed, true);
+    assert.throws(() => e.get('k'), /closed/);
+    assert.throws(() => e.call('PING'), /closed/);
+    assert.throws(() => e.memoryUsage(), /closed/);
+  });
+
+  test('engines are independent', () => {
+    const a = new Engine();
+    const b = new Engine();
+    a.set('k', 'a');
+    b.set('k', 'b');
+    assert.equal(a.get('k'), 'a');
+    assert.equal(b.get('k'), 'b');
+    a.flushAll();
+    assert.equal(b.get('k'), 'b');
+    a.close();
+    assert.equal(b.get('k'), 'b');
+    b.close();
+  });
+
+  test('engines in worker threads work independently of the main thread', async () => {
+    const main = new Engine();
+    main.set('where', 'main');
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { Engine } = require('emberkv');
+      const e = new Engine();
+      e.set('where', 'worker ' + workerData);
+      for (let i = 0; i < 1000; i++) e.incr('n');
+      parentPort.postMessage([e.get('where'), e.get('n'), e.dbSize()]);
+      e.close();
+    `;
+    const results = await Promise.all(
+      [1, 2, 3].map(
+        (id) =>
+          new Promise((resolve, reject) => {
+            const worker = new Worker(source, { eval: true, workerData: id });
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    assert.deepEqual(results, [
+      ['worker 1', '1000', 2],
+      ['worker 2', '1000', 2],
+      ['worker 3', '1000', 2],
+    ]);
+    assert.equal(main.get('where'), 'main');
+    main.close();
+  });
+
+  test('memoryUsage grows with data and returns to its start after FLUSHALL', () => {
+    const e = new Engine();
+    const empty = e.memoryUsage();
+    for (let i = 0; i < 10_000; i++) e.set(`key:${i}`, 'v'.repeat(100));
+    const full = e.memoryUsage();
+    assert.ok(full - empty > 10_000 * 100, `grew by ${full - empty} bytes`);
+    e.flushAll();
+    assert.ok(e.memoryUsage() - empty < 4096, `left ${e.memoryUsage() - empty} bytes`);
+    e.close();
+  });
+});
+
+describe('upkeep', () => {
+  test('runUpkeep expires keys nobody reads, within its budget', () => {
+    let now = 1_700_000_000_000;
+    const e = new Engine({ clock: () => now, backgroundUpkeep: false });
+    for (let i = 0; i < 5000; i++) e.set(`tmp:${i}`, 'v', { px: 100 });
+    for (let i = 0; i < 100; i++) e.set(`keep:${i}`, 'v');
+    now += 1000;
+    assert.equal(e.dbSize(), 5100); // expired, not yet reclaimed
+    let expired = 0;
+    for (let round = 0; round < 100 && e.dbSize() > 100; round++) expired += e.runUpkeep(1).expired;
+    assert.equal(expired, 5000);
+    assert.equal(e.dbSize(), 100);
+    assert.match(e.info('stats'), /expired_keys:5000\r\n/);
+    e.close();
+  });
+
+  test('the background timer expires keys without any command', async () => {
+    const e = new Engine();
+    for (let i = 0; i < 100; i++) e.set(`tmp:${i}`, 'v', { px: 10 });
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && !/expired_keys:100\r\n/.test(e.info('stats'))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.match(e.info('stats'), /expired_keys:100\r\n/);
+    e.close();
+  });
+});
