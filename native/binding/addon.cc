@@ -165,7 +165,7 @@ napi_value Exec(napi_env env, napi_callback_info info) {
   }
   RenderOptions options;
   options.bulk_as_buffer = kBulkAsBuffer;
-  options.error_constructor = addonData(Napi::Env(env)).error_class.Value();
+  options.error_class = addonData(Napi::Env(env)).error_class;
   ReplyReader reader(reply.bytes());
   napi_value result = renderReply(env, reader, options);
   if (result && static_cast<ReplyType>(reply.bytes()[0]) == ReplyType::kError) {

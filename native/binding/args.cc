@@ -33,6 +33,7 @@ void ArgumentList::addArena(const char* data, size_t length) {
 
 void ArgumentList::addBytes(ByteView bytes) { pieces_.push_back({bytes.data(), 0, bytes.size()}); }
 
+// Appends `value` if it is a string; false (and nothing appended) if not.
 bool ArgumentList::addString(napi_env env, napi_value value) {
   // Write straight into the arena's spare room; only when the string may
   // not have fitted, ask for its exact UTF-8 length and write again.
@@ -55,12 +56,12 @@ bool ArgumentList::addString(napi_env env, napi_value value) {
 }
 
 bool ArgumentList::add(napi_env env, napi_value value, size_t position, std::string& error) {
+  // Strings are by far the most common argument: try them first, without
+  // a separate napi_typeof call (which costs as much as a lookup).
+  if (addString(env, value)) return true;
   napi_valuetype type;
   napi_typeof(env, value, &type);
   switch (type) {
-    case napi_string:
-      if (addString(env, value)) return true;
-      break;
     case napi_number: {
       double number = 0;
       napi_get_value_double(env, value, &number);

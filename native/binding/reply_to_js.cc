@@ -38,10 +38,18 @@ napi_value makeString(napi_env env, std::string_view s) {
 
 }  // namespace
 
-napi_value makeEmberError(napi_env env, napi_value error_constructor, std::string_view message) {
+napi_value makeEmberError(napi_env env, napi_ref error_class, std::string_view message) {
+  napi_value constructor = nullptr;
+  if (!error_class || napi_get_reference_value(env, error_class, &constructor) != napi_ok || !constructor) {
+    // setErrorClass was never called: a plain Error still carries the text.
+    napi_value text = makeString(env, message);
+    napi_value error = nullptr;
+    napi_create_error(env, nullptr, text, &error);
+    return error;
+  }
   napi_value text = makeString(env, message);
   napi_value error = nullptr;
-  if (napi_new_instance(env, error_constructor, 1, &text, &error) != napi_ok) return nullptr;
+  if (napi_new_instance(env, constructor, 1, &text, &error) != napi_ok) return nullptr;
   return error;
 }
 
@@ -59,7 +67,7 @@ napi_value renderReply(napi_env env, ReplyReader& reader, const RenderOptions& o
       }
       return makeString(env, v.str);
     case ReplyType::kError:
-      return makeEmberError(env, options.error_constructor, v.str);
+      return makeEmberError(env, options.error_class, v.str);
     case ReplyType::kInteger:
       if (v.integer >= -kMaxSafeInteger && v.integer <= kMaxSafeInteger) {
         napi_create_int64(env, v.integer, &out);

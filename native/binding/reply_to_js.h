@@ -17,7 +17,8 @@ namespace ember::binding {
 
 struct RenderOptions {
   bool bulk_as_buffer = false;
-  napi_value error_constructor = nullptr;  // the JS EmberError class
+  // The JS EmberError class, fetched only when an error is rendered.
+  napi_ref error_class = nullptr;
 };
 
 // Renders the next value of `reader` (recursively for aggregates). Returns
@@ -25,6 +26,6 @@ struct RenderOptions {
 napi_value renderReply(napi_env env, ReplyReader& reader, const RenderOptions& options);
 
 // new EmberError(message)
-napi_value makeEmberError(napi_env env, napi_value error_constructor, std::string_view message);
+napi_value makeEmberError(napi_env env, napi_ref error_class, std::string_view message);
 
 }  // namespace ember::binding

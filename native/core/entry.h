@@ -93,7 +93,9 @@ class Entry {
     std::memcpy(&v, bytes() + headerSize(), sizeof v);
     return v;
   }
-  bool isExpiredAt(int64_t now_ms) const { return hasExpire() && expireAt() <= now_ms; }
+  // As Redis: a key is still alive during its expiry millisecond (PTTL 0)
+  // and expired once the clock has passed it.
+  bool isExpiredAt(int64_t now_ms) const { return hasExpire() && expireAt() < now_ms; }
 
   // String payload (kRaw / kEmbStr).
   ByteView stringBytes() const {

@@ -58,6 +58,16 @@ Entry* Keyspace::lookupWrite(ByteView key) {
   return e;
 }
 
+void Keyspace::prefetch(std::span<const ByteView> keys) const {
+  uint64_t hashes[kPrefetchBatch];
+  size_t n = std::min(keys.size(), kPrefetchBatch);
+  for (size_t i = 0; i < n; i++) {
+    hashes[i] = EntryTraits::hashOf(keys[i]);
+    table_.prefetchGroup(hashes[i]);
+  }
+  for (size_t i = 0; i < n; i++) table_.prefetchItem(hashes[i]);
+}
+
 void Keyspace::put(Entry* fresh) {
   ByteView key = fresh->key();
   uint64_t hash = EntryTraits::hashOf(key);

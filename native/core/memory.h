@@ -37,6 +37,15 @@ inline void* countedAlloc(MemoryCounter& counter, size_t size) {
   return p;
 }
 
+// Zeroed memory. For large sizes the allocator maps fresh zero pages that
+// are faulted in lazily, so a huge zeroed table costs nothing up front.
+inline void* countedCalloc(MemoryCounter& counter, size_t count, size_t size) {
+  void* p = std::calloc(count ? count : 1, size ? size : 1);
+  if (!p) throw std::bad_alloc();
+  counter.add(usableSize(p));
+  return p;
+}
+
 inline void* countedRealloc(MemoryCounter& counter, void* old, size_t size) {
   size_t before = usableSize(old);
   void* p = std::realloc(old, size ? size : 1);

@@ -22,8 +22,7 @@
 // are untouched zero pages: allocating a 300 MB table for a 10M-key keyspace
 // costs no up-front page writes. The pages fault in one at a time as
 // inserts and migration reach them, spread over the rehash instead of a
-// single stall. (That is the one allocation not made by countedAlloc: it
-// is counted the same way, usable size into the MemoryCounter.)
+// single stall. (countedCalloc counts it like every other allocation.)
 //
 // Hash bits. An item's home group is `hash & (groups - 1)` (low bits); its
 // tag is `hash >> 57` (high bits, independent of the home). Groups are
@@ -191,6 +190,17 @@ class OpenTable {
     return nullptr;
   }
 
+  // Batched lookups (MGET, EXISTS k1 k2 ...) call these for every key before
+  // the finds, so that the cache misses of many keys overlap instead of
+  // being paid one after another: first prefetchGroup for all keys (loads
+  // the home group), then prefetchItem for all (loads the first item whose
+  // tag matches, once its group is there). Hints only: they change nothing.
+  void prefetchGroup(uint64_t hash) const { __builtin_prefetch(&cur_.groups[hash & cur_.mask]); }
+  void prefetchItem(uint64_t hash) const {
+    const Group& group = cur_.groups[hash & cur_.mask];
+    if (const uint64_t m = matchTag(group.ctrl, tagPattern(hash))) __builtin_prefetch(group.slot[slotOf(m)]);
+  }
+
   // Address of the slot that holds the item with this key, or nullptr. The
   // caller may store a different item with the same key through it (used
   // when an entry is reallocated). Valid only until the next mutation.
@@ -202,6 +212,8 @@ class OpenTable {
   }
 
   // Adds an item whose key is not present. May grow the table (incrementally).
+  // If a needed resize cannot allocate, throws std::bad_alloc and the item is
+  // not added; the table stays consistent. (erase never throws.)
   void insert(T* item, uint64_t hash) {
     assert(find(Traits::keyOf(item), hash) == nullptr);
     size_t migrated = 0;
@@ -427,7 +439,7 @@ class OpenTable {
   static uint64_t hashOfItem(const T* item) { return Traits::hashOf(Traits::keyOf(item)); }
   // floor(x * n / 2^64): maps 64 random bits onto [0, n) without a division.
   static size_t mulHigh(uint64_t x, size_t n) {
-    return static_cast<size_t>((static_cast<unsigned __int128>(x) * n) >> 64);
+    return static_cast<size_t>((static_cast<__uint128_t>(x) * n) >> 64);
   }
 
   // --- Probing ----------------------------------------------------------
@@ -486,11 +498,9 @@ class OpenTable {
 
   Table allocateTable(size_t groups) {
     assert(groups >= kMinGroups && (groups & (groups - 1)) == 0);
-    // calloc, not countedAlloc + a fill: EMPTY is 0, and fresh large
+    // Zeroed, not allocated and filled: EMPTY is 0, and fresh large
     // allocations are lazily-zeroed pages (see the header comment).
-    void* p = std::calloc(groups, sizeof(Group));
-    if (!p) throw std::bad_alloc();
-    counter_.add(usableSize(p));
+    void* p = countedCalloc(counter_, groups, sizeof(Group));
     Table t;
     t.groups = static_cast<Group*>(p);
     t.mask = groups - 1;
@@ -584,7 +594,13 @@ class OpenTable {
     // the rehash-finishes-in-time bound needs it. A mass delete steps down
     // 4x per rehash, each next step starting when the previous completes.
     if (cur_.full != 0) target = std::max(target, groups / 4);
-    startResize(target);
+    // Called after an erase has already removed its item: running out of
+    // memory here must not turn into a failed erase. The shrink is retried
+    // by the next erase.
+    try {
+      startResize(target);
+    } catch (const std::bad_alloc&) {
+    }
   }
 
   void startResize(size_t groups) {
@@ -617,8 +633,8 @@ class OpenTable {
     return migrated;
   }
 
-  // Migrates up to `maxGroups` groups of old_; frees old_ once it holds no
-  // items (the remaining groups are then only tombstones and EMPTY).
+  // Migrates up to `maxGroups` groups of old_; retires old_ once it holds
+  // no items (the remaining groups are then only tombstones and EMPTY).
   size_t migrate(size_t maxGroups) {
     size_t done = 0;
     while (done < maxGroups && old_.full != 0) {

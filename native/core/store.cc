@@ -95,7 +95,6 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   }
   size_t mark = out.size();
   clock_.beginCommand();
-  clock_.lfu = config_.lfuPolicy();
   CommandContext ctx{*this, db(db_index), db_index, argv, out, clock_, *run};
   try {
     run->handler(ctx);

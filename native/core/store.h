@@ -60,7 +60,13 @@ class Store {
   Keyspace& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
   MemoryCounter& memory() { return memory_; }
   StoreStats& stats() { return stats_; }
-  StoreConfig& config() { return config_; }
+  const StoreConfig& config() const { return config_; }
+  // Changes settings; everything derived from them is updated here.
+  template <class Change>
+  void updateConfig(Change&& change) {
+    change(config_);
+    clock_.lfu = config_.lfuPolicy();
+  }
 
   // The clock commands see: wall-clock time, or a manual time (tests).
   CommandClock& clock() { return clock_; }

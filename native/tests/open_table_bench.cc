@@ -115,18 +115,23 @@ void bench(size_t n) {
   std::shuffle(order.begin(), order.end(), rng);
   const size_t lookups = std::max<size_t>(n, 2000000);
   uint64_t sink = 0;
-  start = Clock::now();
-  for (size_t k = 0; k < lookups; k++) {
-    const size_t i = order[k % n];
-    sink += reinterpret_cast<uintptr_t>(table.find(Traits::keyOf(items[i].get()), hashes[i]));
+  // Best of three: other processes on the machine only ever add time.
+  double hitNs = 1e18, missNs = 1e18;
+  for (int round = 0; round < 3; round++) {
+    start = Clock::now();
+    for (size_t k = 0; k < lookups; k++) {
+      const size_t i = order[k % n];
+      sink += reinterpret_cast<uintptr_t>(table.find(Traits::keyOf(items[i].get()), hashes[i]));
+    }
+    hitNs = std::min(hitNs, nsSince(start) / static_cast<double>(lookups));
+    start = Clock::now();
+    for (size_t k = 0; k < lookups; k++) {
+      const size_t i = order[k % n];
+      sink += reinterpret_cast<uintptr_t>(
+          table.find(Traits::keyOf(misses[i].get()), missHashes[i]));
+    }
+    missNs = std::min(missNs, nsSince(start) / static_cast<double>(lookups));
   }
-  const double hitNs = nsSince(start) / static_cast<double>(lookups);
-  start = Clock::now();
-  for (size_t k = 0; k < lookups; k++) {
-    const size_t i = order[k % n];
-    sink += reinterpret_cast<uintptr_t>(table.find(Traits::keyOf(misses[i].get()), missHashes[i]));
-  }
-  const double missNs = nsSince(start) / static_cast<double>(lookups);
   // The hash of a key already in cache (a command argument), for reference:
   // a find from scratch costs this plus find-hit.
   const char* sample = "key:1234567";

@@ -7,6 +7,7 @@
 // reproduces.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string>

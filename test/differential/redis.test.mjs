@@ -113,11 +113,15 @@ function mismatchReport({ label, seed, step, total, args, ref, sut, refReply, su
     `  ${sut.name}: ${formatReply(sutReply)}`,
     `  why:      ${why}`,
     `  replay:   EMBERKV_SEED=${seed} npm run test:redis`,
-    `  history of this sequence (commands as sent; '+' marks commands the harness added):`,
+    `  history of this sequence, as sent (command => ${ref.name} | ${sut.name}; '+' marks commands the harness added):`,
     ...history.map((h) => `    #${h.step} ${formatCommand(h.args)}  => ${formatReply(h.ref)} | ${formatReply(h.sut)}`),
   ];
   return lines.join('\n');
 }
+
+const isIdletime = (args) => commandName(args) === 'OBJECT' && args.length === 3 && commandName([args[1]]) === 'IDLETIME';
+/** Commands that need extra commands around them, so run outside the pipelined batches. */
+const runsAlone = (args) => ['SCAN', 'RANDOMKEY', 'DBSIZE'].includes(commandName(args)) || isIdletime(args);
 
 /**
  * Runs `commands` on `ref` and `sut` side by side, comparing every reply;
@@ -125,7 +129,6 @@ function mismatchReport({ label, seed, step, total, args, ref, sut, refReply, su
  */
 async function runSequence({ label, seed, commands, ref, sut, tolerance = REAL_CLOCK_TOLERANCE }) {
   const history = [];
-  const SPECIAL = new Set(['SCAN', 'RANDOMKEY', 'DBSIZE']);
 
   const check = (step, args, refReply, sutReply, why = replyMismatch(args, refReply, sutReply, tolerance)) => {
     history.push({ step, args, ref: refReply, sut: sutReply });
@@ -164,7 +167,7 @@ async function runSequence({ label, seed, commands, ref, sut, tolerance = REAL_C
         const exists = await compare([['EXISTS', bulkBytes(a)], ['EXISTS', bulkBytes(b)]], () => `${step}+`);
         if (exists.some((r) => r !== ':1')) check(step, args, a, b, 'RANDOMKEY returned a key that does not exist');
       }
-    } else if (name === 'OBJECT' && commands[i].length === 3 && commandName([commands[i][1]]) === 'IDLETIME') {
+    } else if (isIdletime(commands[i])) {
       // Redis shares the objects of small integers (0..9999) between keys, and with them one LRU
       // clock: their idle time is that of the shared object. OBJECT REFCOUNT tells (2147483647).
       const args = commands[i++];
@@ -181,7 +184,7 @@ async function runSequence({ label, seed, commands, ref, sut, tolerance = REAL_C
       await compare([commands[i++]], () => step);
     } else {
       const batch = [];
-      while (i < commands.length && batch.length < BATCH && !SPECIAL.has(commandName(commands[i]))) {
+      while (i < commands.length && batch.length < BATCH && !runsAlone(commands[i])) {
         batch.push(commands[i++]);
       }
       await compare(batch, (j) => step + j);

@@ -16,9 +16,11 @@
  *
  * INCRBYFLOAT is modelled exactly: Redis adds x87 long doubles (64-bit
  * significands), so values are kept as exact binary fractions in BigInt
- * and rounded the way the FPU and glibc's printf("%.17Lf") do. Inputs a
- * model cannot mirror honestly (hex floats, exponents beyond 4000, non-zero
- * SCAN cursors) throw an UnmodeledInput error instead of guessing.
+ * and rounded the way the FPU and glibc's printf("%.17Lf") do (hex floats
+ * and 1e400 included). Inputs the model cannot mirror honestly (subnormal
+ * long doubles, COPY to another database, SCAN from a non-zero cursor)
+ * throw an UnmodeledInput error instead of guessing; the generators never
+ * produce them.
  */
 import { normalize } from '../support/reply.mjs';
 

@@ -59,12 +59,11 @@ const INT64_EDGES = [
 ];
 const NOT_INT64 = ['9223372036854775808', '-9223372036854775809', '18446744073709551616'];
 const NON_CANONICAL_INTS = ['-0', '007', ' 1', '1 ', '+1', '1.0', '0x10', '1e3', '', 'abc', '1\x00'];
+/** Floats as strtold reads them (long double: 1e400 is finite, 1e5000 is not). */
 const FLOATISH = [
   '1.5', '-0.25', '3.0', '.5', '5.', '0.1', '-1.125', '1e3', '2.5e-3', 'inf', '-inf', '+inf', 'Infinity',
-  'nan', '-nan', '1e400', '-1e400', '1e-400', '1.7976931348623157e308',
+  'nan', '-nan', '1e400', '-1e400', '1e-400', '1.7976931348623157e308', '0x10', '0x1p3', '1e5000', '1e-5000',
 ];
-/** Float inputs a pure-JS model cannot mirror exactly (strtold-only syntax). */
-const FLOATISH_HOSTILE = ['0x10', '0x1p3', '1e5000', '1e-5000'];
 
 /** Lengths around the 44-byte embstr limit, and a 20-digit non-int64. */
 const LONGISH = [20, 39, 43, 44, 45, 50].map((n) => 'x'.repeat(n)).concat(['12345678901234567890', '9'.repeat(44)]);
@@ -93,20 +92,17 @@ const uniform = (min, max) => fc.noBias(fc.integer({ min, max }));
  * differential suite, real clocks) keeps relative TTLs large so nothing
  * expires by accident and two TTLs never tie; `scale: 'short'` (the model
  * suite, injected clock) keeps them within reach of the clock's jumps.
- * `hostileFloats: false` leaves out strtold-only float syntax (hex floats,
- * out-of-range exponents) that a JS model cannot mirror.
  */
-export function makeContext({ scale = 'long', hostileFloats = true } = {}) {
+export function makeContext({ scale = 'long' } = {}) {
   const long = scale === 'long';
   const key = fc.constantFrom(...KEYS);
-  const floatish = hostileFloats ? [...FLOATISH, ...FLOATISH_HOSTILE] : FLOATISH;
 
   const value = pick(
     [4, fc.constantFrom('', 'v', 'hello', 'héllo€', bytes(0x61, 0x00, 0x62), bytes(0xff, 0xfe))],
     [4, intString(-20, 120)],
     [2, fc.constantFrom(...INT64_EDGES, ...NOT_INT64)],
     [2, fc.constantFrom(...NON_CANONICAL_INTS)],
-    [2, fc.constantFrom(...floatish)],
+    [2, fc.constantFrom(...FLOATISH)],
     [2, fc.constantFrom(...LONGISH)],
     [2, fc.string({ maxLength: 8 })],
     [1, fc.string({ unit: 'grapheme', maxLength: 3 })],
@@ -123,7 +119,7 @@ export function makeContext({ scale = 'long', hostileFloats = true } = {}) {
   /** INCRBYFLOAT increments. */
   const float = pick(
     [3, fc.constantFrom('1', '-1', '0', '10', '0.5', '-0.75', '2.25', '-0', '100')],
-    [3, fc.constantFrom(...floatish)],
+    [3, fc.constantFrom(...FLOATISH)],
     [1, fc.constantFrom('9223372036854775807', 'abc', '', ' 1', '1 ')],
   );
 
@@ -157,10 +153,11 @@ export function makeContext({ scale = 'long', hostileFloats = true } = {}) {
     [1, fc.constantFrom('-1', '536870912', '600000000', '4294967296', '9223372036854775807', 'x', '')],
   );
 
-  /** Glob patterns for KEYS and SCAN MATCH. */
+  /** Glob patterns for KEYS and SCAN MATCH ("**" differs from "*": only "*" matches the empty key). */
   const pattern = fc.constantFrom(
-    '*', '*', 'a', 'a*', '*:*', 'key:?', 'key:[12]', 'key:[^1]', '[a-c]', '[c-a]', '[!a]', 'k*',
-    '\\*', '*\\', '[', 'a[', '[]', '?', '??', '', 'ключ', 'к*', bytes(0x6b, 0x00, 0x2a), '*\xff*', '**a**',
+    '*', '*', '**', 'a', 'a*', '*:*', 'key:?', 'key:[12]', 'key:[^1]', '[a-c]', '[c-a]', '[!a]', 'k*',
+    '\\*', '*\\', '[', 'a[', '[]', '?', '??', '', 'ключ', 'к*', bytes(0x6b, 0x00, 0x2a), bytes(0x2a, 0xff, 0x2a),
+    '**a**', bytes(0x6b, 0x3f, 0x5b, 0x00, 0x2d, 0xff, 0x5d), // k?[\x00-\xff]: a range over signed chars
   );
 
   return { key, value, integer, float, seconds, millis, unixSeconds, unixMillis, index, offset, pattern };

@@ -188,18 +188,40 @@ describe('DEL, UNLINK, EXISTS, TYPE, TOUCH', () => {
   }));
 
   test('expired keys are gone for all of them', withEngine((e) => {
+    // A key expires once the clock has passed its expiry millisecond.
     e.call('SET', 'k', 'v', 'PX', '100');
-    e.advance(100);
+    e.advance(101);
     assert.equal(e.call('EXISTS', 'k'), 0);
     e.call('SET', 'k', 'v', 'PX', '100');
-    e.advance(100);
+    e.advance(101);
     assert.equal(e.call('TYPE', 'k'), 'none');
     e.call('SET', 'k', 'v', 'PX', '100');
-    e.advance(100);
+    e.advance(101);
     assert.equal(e.call('DEL', 'k'), 0);
     e.call('SET', 'k', 'v', 'PX', '100');
-    e.advance(100);
+    e.advance(101);
     assert.equal(e.call('TOUCH', 'k'), 0);
+  }));
+
+  test('a key is alive during its expiry millisecond and gone the next (as Redis 7.0)', withEngine((e) => {
+    e.call('SET', 'k', 'v', 'PX', '100');
+    e.advance(99);
+    assert.equal(e.call('PTTL', 'k'), 1);
+    e.advance(1); // now == the expiry time
+    assert.equal(e.call('GET', 'k'), 'v');
+    assert.equal(e.call('EXISTS', 'k'), 1);
+    assert.equal(e.call('PTTL', 'k'), 0);
+    assert.equal(e.call('TTL', 'k'), 0);
+    assert.equal(e.call('PEXPIRETIME', 'k'), T0 + 100);
+    assert.equal(e.call('DBSIZE'), 1);
+    assert.match(e.call('INFO', 'stats'), /\r\nexpired_keys:0\r\n/);
+    e.advance(1); // now == the expiry time + 1
+    assert.equal(e.call('PTTL', 'k'), -2);
+    assert.equal(e.call('TTL', 'k'), -2);
+    assert.equal(e.call('EXISTS', 'k'), 0);
+    assert.equal(e.call('GET', 'k'), null);
+    assert.equal(e.call('DBSIZE'), 0);
+    assert.match(e.call('INFO', 'stats'), /\r\nexpired_keys:1\r\n/);
   }));
 
   test('TOUCH counts existing keys', withEngine((e) => {
@@ -306,6 +328,9 @@ describe('EXPIRE family', () => {
     assert.equal(e.call('PEXPIRE', 'k', '1000'), 1);
     e.advance(999);
     assert.equal(e.call('GET', 'k'), 'v');
+    e.advance(1); // the expiry millisecond itself: still alive
+    assert.equal(e.call('GET', 'k'), 'v');
+    assert.equal(e.call('PTTL', 'k'), 0);
     e.advance(1);
     assert.equal(e.call('GET', 'k'), null);
     assert.match(e.call('INFO', 'stats'), /\r\nexpired_keys:1\r\n/);
@@ -347,7 +372,10 @@ describe('TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST', () => {
     e.advance(9_400);
     assert.equal(e.call('TTL', 'k'), 1);
     assert.equal(e.call('PTTL', 'k'), 600);
-    e.advance(600);
+    e.advance(600); // the expiry millisecond itself: still alive
+    assert.equal(e.call('TTL', 'k'), 0);
+    assert.equal(e.call('PTTL', 'k'), 0);
+    e.advance(1);
     assert.equal(e.call('TTL', 'k'), -2);
   }));
 
@@ -408,11 +436,11 @@ describe('RENAME, RENAMENX', () => {
   test('an expired destination counts as absent; an expired source as missing', withEngine((e) => {
     e.call('SET', 'a', '1');
     e.call('SET', 'b', '2', 'PX', '10');
-    e.advance(10);
+    e.advance(11);
     assert.equal(e.call('RENAMENX', 'a', 'b'), 1);
     assert.equal(e.call('GET', 'b'), '1');
     e.call('SET', 'x', '1', 'PX', '10');
-    e.advance(10);
+    e.advance(11);
     fails(e, NO_SUCH_KEY, 'RENAME', 'x', 'y');
   }));
 
@@ -481,7 +509,7 @@ describe('COPY', () => {
 
   test('an expired source copies nothing', withEngine((e) => {
     e.call('SET', 'a', 'v', 'PX', '10');
-    e.advance(10);
+    e.advance(11);
     assert.equal(e.call('COPY', 'a', 'b'), 0);
     assert.equal(e.call('EXISTS', 'b'), 0);
   }));
@@ -538,7 +566,9 @@ describe('KEYS and glob patterns', () => {
   test('expired keys are not listed', withEngine((e) => {
     e.call('SET', 'a', '1', 'PX', '10');
     e.call('SET', 'b', '1');
-    e.advance(10);
+    e.advance(10); // the expiry millisecond itself: still listed
+    assert.deepEqual(sorted(e.call('KEYS', '*')), ['a', 'b']);
+    e.advance(1);
     assert.deepEqual(e.call('KEYS', '*'), ['b']);
     assert.deepEqual(e.call('KEYS', '?'), ['b']);
   }));
@@ -636,7 +666,9 @@ describe('SCAN', () => {
   test('expired keys are never returned, and are reclaimed', withEngine((e) => {
     for (let i = 0; i < 50; i++) e.call('SET', `tmp:${i}`, 'v', 'PX', '100');
     for (let i = 0; i < 50; i++) e.call('SET', `keep:${i}`, 'v');
-    e.advance(100);
+    e.advance(100); // the expiry millisecond itself: all still returned
+    assert.equal(scanAll(e, 'COUNT', '3').keys.size, 100);
+    e.advance(1);
     assert.equal(e.call('DBSIZE'), 100); // not reclaimed yet
     const { keys } = scanAll(e, 'COUNT', '3');
     assert.equal(keys.size, 50);
@@ -648,11 +680,11 @@ describe('SCAN', () => {
   test('TYPE none returns expired keys, as Redis 7.0 does', withEngine((e) => {
     e.call('SET', 'gone', 'v', 'PX', '10');
     e.call('SET', 'live', 'v');
-    e.advance(10);
+    e.advance(11);
     assert.deepEqual(e.call('SCAN', '0', 'TYPE', 'none', 'COUNT', '100'), ['0', ['gone']]);
     assert.equal(e.call('DBSIZE'), 1);
     e.call('SET', 'gone', 'v', 'PX', '10');
-    e.advance(10);
+    e.advance(11);
     assert.deepEqual(e.call('SCAN', '0', 'TYPE', 'string', 'COUNT', '100'), ['0', ['live']]);
   }));
 
@@ -673,12 +705,15 @@ describe('RANDOMKEY', () => {
 
   test('skips and reclaims expired keys, however many', withEngine((e) => {
     for (let i = 0; i < 500; i++) e.call('SET', `tmp:${i}`, 'v', 'PX', '10');
-    e.advance(10);
+    e.advance(10); // the expiry millisecond itself: still live
+    assert.match(e.call('RANDOMKEY'), /^tmp:/);
+    assert.equal(e.call('DBSIZE'), 500);
+    e.advance(1);
     assert.equal(e.call('RANDOMKEY'), null);
     assert.equal(e.call('DBSIZE'), 0);
     for (let i = 0; i < 500; i++) e.call('SET', `tmp:${i}`, 'v', 'PX', '10');
     e.call('SET', 'live', 'v');
-    e.advance(10);
+    e.advance(11);
     assert.equal(e.call('RANDOMKEY'), 'live');
   }));
 });
@@ -750,7 +785,7 @@ describe('OBJECT', () => {
 
   test('reclaims an expired key', withEngine((e) => {
     e.call('SET', 'k', 'v', 'PX', '10');
-    e.advance(10);
+    e.advance(11);
     assert.equal(e.call('DBSIZE'), 1);
     assert.equal(e.call('OBJECT', 'ENCODING', 'k'), null);
     assert.equal(e.call('DBSIZE'), 0);

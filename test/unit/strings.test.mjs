@@ -170,8 +170,10 @@ describe('SET and GET', () => {
     assert.equal(pttl(e, 'k'), 20_000);
     assert.equal(e.call('SET', 'k', 'v', 'PXAT', String(T0 + 2500)), 'OK');
     assert.equal(pttl(e, 'k'), 2500);
-    e.advance(2499);
+    e.advance(2500);
+    // Alive through its expiry millisecond (PTTL 0), as in Redis; gone after.
     assert.equal(e.call('GET', 'k'), 'v');
+    assert.equal(pttl(e, 'k'), 0);
     e.advance(1);
     assert.equal(e.call('GET', 'k'), null);
     assert.equal(e.call('EXISTS', 'k'), 0);
@@ -208,7 +210,13 @@ describe('SET and GET', () => {
   test('an absolute time in the past stores a key that is already expired', withEngine((e) => {
     assert.equal(e.call('SET', 'k', 'v', 'EXAT', '1'), 'OK');
     assert.equal(e.call('GET', 'k'), null);
+    assert.equal(e.call('SET', 'k', 'v', 'PXAT', String(T0 - 1)), 'OK');
+    assert.equal(e.call('EXISTS', 'k'), 0);
+    // Exactly now: alive for this millisecond (PTTL 0), gone the next.
     assert.equal(e.call('SET', 'k', 'v', 'PXAT', String(T0)), 'OK');
+    assert.equal(e.call('EXISTS', 'k'), 1);
+    assert.equal(pttl(e, 'k'), 0);
+    e.advance(1);
     assert.equal(e.call('EXISTS', 'k'), 0);
   }));
 
@@ -225,7 +233,7 @@ describe('SET and GET', () => {
 
   test('KEEPTTL on a key that just expired sets it without a TTL', withEngine((e) => {
     e.call('SET', 'k', 'v', 'PX', '10');
-    e.advance(10);
+    e.advance(11);
     assert.equal(e.call('SET', 'k', 'w', 'KEEPTTL'), 'OK');
     assert.equal(pttl(e, 'k'), -1);
     assert.equal(e.call('GET', 'k'), 'w');
@@ -312,7 +320,7 @@ describe('SETNX, SETEX, PSETEX, GETSET', () => {
     assert.equal(e.call('PSETEX', 'k', '1500', 'w'), 'OK');
     assert.equal(pttl(e, 'k'), 1500);
     assert.equal(e.call('GET', 'k'), 'w');
-    e.advance(1500);
+    e.advance(1501);
     assert.equal(e.call('GET', 'k'), null);
     assert.equal(e.call('SETEX', 'k', '10', '123'), 'OK');
     assert.equal(encoding(e, 'k'), 'int');
@@ -445,7 +453,7 @@ describe('MGET, MSET, MSETNX', () => {
     assert.equal(e.call('GET', 'd'), '2');
     // An expired key counts as absent.
     e.call('SET', 'e', 'v', 'PX', '5');
-    e.advance(5);
+    e.advance(6);
     assert.equal(e.call('MSETNX', 'e', 'w'), 1);
     assert.equal(e.call('GET', 'e'), 'w');
   }));

@@ -337,6 +337,8 @@ void getexCommand(CommandContext& ctx) {
 void mgetCommand(CommandContext& ctx) {
   ctx.reply.array(static_cast<uint32_t>(ctx.argc() - 1));
   for (size_t j = 1; j < ctx.argc(); j++) {
+    // Overlap the cache misses of the next batch of keys.
+    if ((j - 1) % Keyspace::kPrefetchBatch == 0) ctx.db.prefetch(ctx.argv.subspan(j));
     Entry* e = ctx.db.lookupRead(ctx.arg(j));
     if (e && e->isString()) {
       replyString(ctx.reply, e);
