@@ -90,26 +90,31 @@ void throwTypeError(napi_env env, const std::string& message) {
   napi_throw_type_error(env, nullptr, ("emberkv: " + message).c_str());
 }
 
-// Reads the call's arguments and the StoreHandle bound to the function.
-// Returns nullptr (with a JS exception pending) if the store is closed.
-StoreHandle* callTarget(napi_env env, napi_callback_info info, size_t* argc, napi_value* inline_args,
-                        std::vector<napi_value>& heap_args, napi_value** args) {
-  void* data = nullptr;
-  *argc = kInlineArgs;
-  napi_get_cb_info(env, info, argc, inline_args, nullptr, &data);
-  *args = inline_args;
-  if (*argc > kInlineArgs) {
-    heap_args.resize(*argc);
-    napi_get_cb_info(env, info, argc, heap_args.data(), nullptr, nullptr);
-    *args = heap_args.data();
+// The arguments of one call and the StoreHandle bound to the function.
+struct Call {
+  napi_value inline_args[kInlineArgs];
+  std::vector<napi_value> heap_args;
+  napi_value* args = inline_args;
+  size_t argc = kInlineArgs;
+  StoreHandle* handle = nullptr;
+
+  // Reads them; false (with a JS exception pending) if the store is closed.
+  bool read(napi_env env, napi_callback_info info) {
+    void* data = nullptr;
+    napi_get_cb_info(env, info, &argc, inline_args, nullptr, &data);
+    if (argc > kInlineArgs) {
+      heap_args.resize(argc);
+      napi_get_cb_info(env, info, &argc, heap_args.data(), nullptr, nullptr);
+      args = heap_args.data();
+    }
+    handle = static_cast<SharedHandle*>(data)->get();
+    if (!handle->store) {
+      napi_throw_error(env, nullptr, "emberkv: the engine is closed");
+      return false;
+    }
+    return true;
   }
-  StoreHandle* handle = static_cast<SharedHandle*>(data)->get();
-  if (!handle->store) {
-    napi_throw_error(env, nullptr, "emberkv: the engine is closed");
-    return nullptr;
-  }
-  return handle;
-}
+};
 
 // exec(command, ...args) / execBuffer(command, ...args): `command` is a
 // command id from commands() or a command name. Returns the reply (bulk
@@ -117,12 +122,11 @@ StoreHandle* callTarget(napi_env env, napi_callback_info info, size_t* argc, nap
 // when the reply is an error, a TypeError for an argument of a wrong type.
 template <bool kBulkAsBuffer>
 napi_value Exec(napi_env env, napi_callback_info info) {
-  size_t argc;
-  napi_value inline_args[kInlineArgs];
-  std::vector<napi_value> heap_args;
-  napi_value* args;
-  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
-  if (!handle) return nullptr;
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  StoreHandle* handle = call.handle;
+  size_t argc = call.argc;
+  napi_value* args = call.args;
   if (argc < 1) {
     throwTypeError(env, "exec(command, ...args) needs a command");
     return nullptr;
@@ -178,12 +182,11 @@ napi_value Exec(napi_env env, napi_callback_info info) {
 // setTime(ms | null): fixes the store's clock (tests), or returns it to
 // the system clock.
 napi_value SetTime(napi_env env, napi_callback_info info) {
-  size_t argc;
-  napi_value inline_args[kInlineArgs];
-  std::vector<napi_value> heap_args;
-  napi_value* args;
-  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
-  if (!handle) return nullptr;
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  StoreHandle* handle = call.handle;
+  size_t argc = call.argc;
+  napi_value* args = call.args;
   napi_valuetype type = napi_undefined;
   if (argc > 0) napi_typeof(env, args[0], &type);
   double ms = -1;
@@ -200,12 +203,11 @@ napi_value SetTime(napi_env env, napi_callback_info info) {
 
 // cron(budgetNs): one tick of upkeep; returns { expired, moreWork }.
 napi_value Cron(napi_env env, napi_callback_info info) {
-  size_t argc;
-  napi_value inline_args[kInlineArgs];
-  std::vector<napi_value> heap_args;
-  napi_value* args;
-  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
-  if (!handle) return nullptr;
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  StoreHandle* handle = call.handle;
+  size_t argc = call.argc;
+  napi_value* args = call.args;
   double budget = 1e6;
   if (argc > 0) napi_get_value_double(env, args[0], &budget);
   Store::CronReport report = handle->store->cron(static_cast<int64_t>(budget));
@@ -216,14 +218,10 @@ napi_value Cron(napi_env env, napi_callback_info info) {
 }
 
 napi_value MemoryUsed(napi_env env, napi_callback_info info) {
-  size_t argc;
-  napi_value inline_args[kInlineArgs];
-  std::vector<napi_value> heap_args;
-  napi_value* args;
-  StoreHandle* handle = callTarget(env, info, &argc, inline_args, heap_args, &args);
-  if (!handle) return nullptr;
+  Call call;
+  if (!call.read(env, info)) return nullptr;
   napi_value out;
-  napi_create_double(env, static_cast<double>(handle->store->memory().used), &out);
+  napi_create_double(env, static_cast<double>(call.handle->store->memory().used), &out);
   return out;
 }
 

@@ -31,6 +31,19 @@ inline bool equalsIgnoreCase(ByteView a, ByteView b) {
   return true;
 }
 
+// Redis reads option names (and some texts it echoes) as C strings, so an
+// argument ends at its first NUL byte: "nx\0junk" is read as "nx".
+inline ByteView cStringPrefix(ByteView arg) {
+  size_t nul = arg.find('\0');
+  return nul == ByteView::npos ? arg : arg.substr(0, nul);
+}
+
+// Whether `arg` names the option `lower_name` as Redis compares it:
+// case-insensitively, up to the first NUL byte.
+inline bool optionIs(ByteView arg, std::string_view lower_name) {
+  return equalsIgnoreCase(cStringPrefix(arg), lower_name);
+}
+
 inline uint64_t loadU64(const void* p) {
   uint64_t v;
   std::memcpy(&v, p, sizeof v);

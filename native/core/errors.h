@@ -2,6 +2,7 @@
 // lives in one place. Each starts with its error code.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,18 @@ inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of rang
 inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kOutOfMemory = "ERR out of memory";
+
+// A client-supplied text as Redis embeds it in an error (%s in
+// addReplyErrorFormat): cut at its first NUL (and at `limit` bytes, for
+// %.128s), CR and LF turned into spaces so the error stays one line.
+inline std::string clientText(std::string_view arg, size_t limit = std::string_view::npos) {
+  size_t nul = arg.find('\0');
+  std::string text(arg.substr(0, std::min(nul, limit)));
+  for (char& c : text) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return text;
+}
 
 // "ERR invalid expire time in 'set' command"
 inline std::string invalidExpireTime(std::string_view command_name) {

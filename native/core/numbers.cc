@@ -48,7 +48,13 @@ constexpr size_t kMaxFloatText = 5 * 1024;
 
 }  // namespace
 
-std::optional<long double> parseLongDouble(ByteView text) {
+namespace {
+
+// Redis's string2ld / string2d: the whole text must be read by strtold /
+// strtod, with no leading space; an overflow to infinity or an underflow to
+// zero is rejected (a literal "inf" is accepted), and so is NaN.
+template <class Float>
+std::optional<Float> parseFloating(ByteView text, Float (*convert)(const char*, char**), Float huge) {
   if (text.empty() || text.size() >= kMaxFloatText) return std::nullopt;
   char buf[kMaxFloatText];
   std::memcpy(buf, text.data(), text.size());
@@ -56,27 +62,20 @@ std::optional<long double> parseLongDouble(ByteView text) {
   if (std::isspace(static_cast<unsigned char>(buf[0]))) return std::nullopt;
   errno = 0;
   char* end = nullptr;
-  long double v = std::strtold(buf, &end);
+  Float v = convert(buf, &end);
   if (static_cast<size_t>(end - buf) != text.size()) return std::nullopt;
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) return std::nullopt;
+  if (errno == ERANGE && (v == huge || v == -huge || std::fpclassify(v) == FP_ZERO)) return std::nullopt;
   if (errno == EINVAL || std::isnan(v)) return std::nullopt;
   return v;
 }
 
-std::optional<double> parseDouble(ByteView text) {
-  if (text.empty() || text.size() >= kMaxFloatText) return std::nullopt;
-  char buf[kMaxFloatText];
-  std::memcpy(buf, text.data(), text.size());
-  buf[text.size()] = '\0';
-  if (std::isspace(static_cast<unsigned char>(buf[0]))) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(buf, &end);
-  if (static_cast<size_t>(end - buf) != text.size()) return std::nullopt;
-  if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) return std::nullopt;
-  if (std::isnan(v)) return std::nullopt;
-  return v;
+}  // namespace
+
+std::optional<long double> parseLongDouble(ByteView text) {
+  return parseFloating<long double>(text, std::strtold, HUGE_VALL);
 }
+
+std::optional<double> parseDouble(ByteView text) { return parseFloating<double>(text, std::strtod, HUGE_VAL); }
 
 std::string_view formatInt64(int64_t v, char* out) {
   char tmp[kInt64DigitsMax];

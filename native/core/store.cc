@@ -13,35 +13,20 @@ bool arityMatches(int arity, size_t argc) {
   return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
-// Redis prints client-supplied names with %.128s: cut at 128 bytes or a NUL.
-std::string clip(ByteView text, size_t limit) {
-  size_t nul = text.find('\0');
-  if (nul != ByteView::npos) text = text.substr(0, nul);
-  return std::string(text.substr(0, limit));
-}
-
-// Error texts are one line: Redis maps CR and LF in them to spaces.
-std::string oneLine(std::string text) {
-  for (char& c : text) {
-    if (c == '\r' || c == '\n') c = ' ';
-  }
-  return text;
-}
-
 std::string unknownCommandError(std::span<const ByteView> argv) {
   std::string args;
   for (size_t i = 1; i < argv.size() && args.size() < 128; i++) {
-    args += "'" + clip(argv[i], 128 - args.size()) + "' ";
+    args += "'" + err::clientText(argv[i], 128 - args.size()) + "' ";
   }
-  return oneLine("ERR unknown command '" + clip(argv[0], 128) + "', with args beginning with: " + args);
+  return "ERR unknown command '" + err::clientText(argv[0], 128) + "', with args beginning with: " + args;
 }
 
 std::string unknownSubcommandError(ByteView container, ByteView sub) {
-  std::string upper = clip(container, 128);
+  std::string upper = err::clientText(container, 128);
   for (char& c : upper) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
   }
-  return oneLine("ERR unknown subcommand '" + clip(sub, 128) + "'. Try " + upper + " HELP.");
+  return "ERR unknown subcommand '" + err::clientText(sub, 128) + "'. Try " + upper + " HELP.";
 }
 
 std::string randomRunId(std::mt19937_64& rng) {

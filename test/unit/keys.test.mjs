@@ -4,46 +4,8 @@
 // redis-server 7.0.15, checked by hand against it.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, EmberError, commands } from 'emberkv';
-
-const T0 = 1_700_000_000_000; // a fixed "now" in ms for the manual clock
-
-/** A fresh engine on a manual clock; `advance(ms)` moves time. */
-function engine() {
-  const clock = { now: T0 };
-  const e = new Engine({ clock: () => clock.now, backgroundUpkeep: false });
-  e.at = (ms) => {
-    clock.now = ms;
-  };
-  e.advance = (ms) => {
-    clock.now += ms;
-  };
-  return e;
-}
-
-function withEngine(fn) {
-  return () => {
-    const e = engine();
-    try {
-      fn(e);
-    } finally {
-      e.close();
-    }
-  };
-}
-
-/** Asserts that the command fails with exactly `message`. */
-function fails(e, message, ...args) {
-  assert.throws(
-    () => e.call(...args),
-    (err) => {
-      assert.ok(err instanceof EmberError, `expected EmberError, got ${err}`);
-      assert.equal(err.message, message);
-      assert.equal(err.code, message.split(' ')[0]);
-      return true;
-    },
-  );
-}
+import { commands } from 'emberkv';
+import { T0, withEngine, fails } from '../support/engine.mjs';
 
 const SYNTAX = 'ERR syntax error';
 const NOT_INT = 'ERR value is not an integer or out of range';

@@ -62,22 +62,7 @@ constexpr int64_t kSharedRefcount = 2147483647;
 // ---------------------------------------------------------------------------
 // Shared helpers
 
-// Redis compares option names with strcasecmp on C strings, so an argument
-// stops at its first NUL byte: "replace\0junk" is REPLACE.
-ByteView cString(ByteView arg) {
-  size_t nul = arg.find('\0');
-  return nul == ByteView::npos ? arg : arg.substr(0, nul);
-}
-
-bool optionIs(ByteView arg, std::string_view lower_name) { return equalsIgnoreCase(cString(arg), lower_name); }
-
-// addReplyErrorFormat: a client-supplied text inside an error stops at a
-// NUL and has CR/LF turned into spaces, so the error stays one line.
-std::string errorWithArg(std::string_view prefix, ByteView arg) {
-  std::string text(prefix);
-  for (char c : cString(arg)) text.push_back(c == '\r' || c == '\n' ? ' ' : c);
-  return text;
-}
+std::string errorWithArg(std::string_view prefix, ByteView arg) { return std::string(prefix) + err::clientText(arg); }
 
 std::string_view typeName(ValueType type) {
   switch (type) {
@@ -356,7 +341,7 @@ bool isCSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' |
 // space, an optional sign ('-' negates modulo 2^64), decimal digits only,
 // nothing after them; overflow is an error. An empty cursor reads as 0.
 std::optional<uint64_t> parseScanCursor(ByteView arg) {
-  ByteView text = cString(arg);
+  ByteView text = cStringPrefix(arg);
   if (text.empty()) return 0;
   if (isCSpace(text[0])) return std::nullopt;
   size_t i = 0;

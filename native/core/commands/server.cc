@@ -37,13 +37,6 @@ namespace {
 constexpr std::string_view kRedisVersion = "7.0.15";
 constexpr std::string_view kEmberVersion = "0.1.0";
 
-// Redis compares option names as C strings: an argument stops at a NUL.
-bool optionIs(ByteView arg, std::string_view lower_name) {
-  size_t nul = arg.find('\0');
-  if (nul != ByteView::npos) arg = arg.substr(0, nul);
-  return equalsIgnoreCase(arg, lower_name);
-}
-
 int64_t processId() {
 #ifdef _WIN32
   return _getpid();

@@ -39,14 +39,6 @@ constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 // ---------------------------------------------------------------------------
 // Shared helpers
 
-// Redis compares option names as C strings (strcasecmp, or opt[2] == '\0'),
-// so an argument stops at its first NUL byte: "nx\0junk" is NX.
-bool optionIs(ByteView arg, std::string_view lower_name) {
-  size_t nul = arg.find('\0');
-  if (nul != ByteView::npos) arg = arg.substr(0, nul);
-  return equalsIgnoreCase(arg, lower_name);
-}
-
 // The value of a string entry as bytes; an int value is written into
 // `digits` (kInt64DigitsMax bytes).
 ByteView stringValue(const Entry* e, char* digits) {
