@@ -10,48 +10,90 @@
 
 namespace ember::binding {
 
-void ArgumentList::Arena::ensureRoom(size_t room) {
-  if (capacity - size >= room) return;
-  size_t grown = std::max(capacity * 2, size + room);
-  auto fresh = std::make_unique_for_overwrite<char[]>(grown);
-  if (size) std::memcpy(fresh.get(), data.get(), size);
-  data = std::move(fresh);
-  capacity = grown;
-}
-
-void ArgumentList::clear() {
-  pieces_.clear();
-  arena_.size = 0;
+char* ArgumentList::arenaRoom(size_t room) {
+  if (arena_capacity_ - arena_size_ < room) {
+    size_t grown = std::max(arena_capacity_ * 2, arena_size_ + room);
+    auto fresh = std::make_unique_for_overwrite<char[]>(grown);
+    const char* old = arena_.get();
+    if (arena_size_) std::memcpy(fresh.get(), old, arena_size_);
+    for (ByteView& v : views_) {
+      if (old && v.data() >= old && v.data() <= old + arena_size_) v = ByteView(fresh.get() + (v.data() - old), v.size());
+    }
+    arena_ = std::move(fresh);
+    arena_capacity_ = grown;
+  }
+  return arena_.get() + arena_size_;
 }
 
 void ArgumentList::addArena(const char* data, size_t length) {
-  arena_.ensureRoom(length);
-  pieces_.push_back({nullptr, arena_.size, length});
-  std::memcpy(arena_.data.get() + arena_.size, data, length);
-  arena_.size += length;
+  char* at = arenaRoom(length);
+  std::memcpy(at, data, length);
+  views_.emplace_back(at, length);
+  arena_size_ += length;
 }
 
-void ArgumentList::addBytes(ByteView bytes) { pieces_.push_back({bytes.data(), 0, bytes.size()}); }
-
 // Appends `value` if it is a string; false (and nothing appended) if not.
+//
+// The string is read as UTF-16 (a plain copy or widening inside V8) and
+// encoded to UTF-8 here, with an ASCII fast path: that is several times
+// cheaper than V8's WriteUtf8 for the short keys and values commands carry.
+// Lone surrogates become U+FFFD, exactly as napi_get_value_string_utf8
+// would write them.
 bool ArgumentList::addString(napi_env env, napi_value value) {
-  // Write straight into the arena's spare room; only when the string may
-  // not have fitted, ask for its exact UTF-8 length and write again.
-  arena_.ensureRoom(256);
-  size_t room = arena_.capacity - arena_.size;
-  char* at = arena_.data.get() + arena_.size;
-  size_t written = 0;
-  if (napi_get_value_string_utf8(env, value, at, room, &written) != napi_ok) return false;
-  if (written + 1 >= room) {
+  size_t units = 0;
+  if (utf16_.size() < 256) utf16_.resize(256);
+  if (napi_get_value_string_utf16(env, value, utf16_.data(), utf16_.size(), &units) != napi_ok) return false;
+  if (units + 1 >= utf16_.size()) {
     // Possibly cut short (napi truncates silently): measure and redo.
-    size_t exact = 0;
-    if (napi_get_value_string_utf8(env, value, nullptr, 0, &exact) != napi_ok) return false;
-    arena_.ensureRoom(exact + 1);
-    at = arena_.data.get() + arena_.size;
-    if (napi_get_value_string_utf8(env, value, at, exact + 1, &written) != napi_ok) return false;
+    if (napi_get_value_string_utf16(env, value, nullptr, 0, &units) != napi_ok) return false;
+    utf16_.resize(units + 1);
+    if (napi_get_value_string_utf16(env, value, utf16_.data(), utf16_.size(), &units) != napi_ok) return false;
   }
-  pieces_.push_back({nullptr, arena_.size, written});
-  arena_.size += written;
+  // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
+  char* out = arenaRoom(units * 3);
+  char* const start = out;
+  const char16_t* in = utf16_.data();
+  const char16_t* const end = in + units;
+  while (in < end) {
+    // ASCII run: four units at a time.
+    while (end - in >= 4) {
+      uint64_t word;
+      std::memcpy(&word, in, sizeof word);
+      if (word & 0xff80ff80ff80ff80ull) break;
+      out[0] = static_cast<char>(in[0]);
+      out[1] = static_cast<char>(in[1]);
+      out[2] = static_cast<char>(in[2]);
+      out[3] = static_cast<char>(in[3]);
+      in += 4;
+      out += 4;
+    }
+    if (in == end) break;
+    uint32_t c = *in++;
+    if (c < 0x80) {
+      *out++ = static_cast<char>(c);
+      continue;
+    }
+    if (c < 0x800) {
+      *out++ = static_cast<char>(0xc0 | (c >> 6));
+      *out++ = static_cast<char>(0x80 | (c & 0x3f));
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && in < end && *in >= 0xdc00 && *in <= 0xdfff) {
+      uint32_t code_point = 0x10000 + ((c - 0xd800) << 10) + (*in++ - 0xdc00);
+      *out++ = static_cast<char>(0xf0 | (code_point >> 18));
+      *out++ = static_cast<char>(0x80 | ((code_point >> 12) & 0x3f));
+      *out++ = static_cast<char>(0x80 | ((code_point >> 6) & 0x3f));
+      *out++ = static_cast<char>(0x80 | (code_point & 0x3f));
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;  // a lone surrogate
+    *out++ = static_cast<char>(0xe0 | (c >> 12));
+    *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    *out++ = static_cast<char>(0x80 | (c & 0x3f));
+  }
+  size_t written = static_cast<size_t>(out - start);
+  views_.emplace_back(start, written);
+  arena_size_ += written;
   return true;
 }
 
@@ -100,7 +142,7 @@ bool ArgumentList::add(napi_env env, napi_value value, size_t position, std::str
         void* data = nullptr;
         napi_get_typedarray_info(env, value, &array_type, &length, &data, nullptr, nullptr);
         if (array_type == napi_uint8_array || array_type == napi_uint8_clamped_array || array_type == napi_int8_array) {
-          pieces_.push_back({data ? static_cast<const char*>(data) : "", 0, length});
+          views_.emplace_back(data ? static_cast<const char*>(data) : "", length);
           return true;
         }
       }
@@ -114,14 +156,6 @@ bool ArgumentList::add(napi_env env, napi_value value, size_t position, std::str
   error = "argument " + std::to_string(position) + " must be a string, Buffer, Uint8Array, number or bigint (got " +
           kTypeNames[type] + ")";
   return false;
-}
-
-std::span<const ByteView> ArgumentList::views() {
-  views_.clear();
-  for (const Piece& p : pieces_) {
-    views_.emplace_back(p.external ? p.external : arena_.data.get() + p.offset, p.length);
-  }
-  return views_;
 }
 
 }  // namespace ember::binding

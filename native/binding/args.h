@@ -1,10 +1,12 @@
 // Converting JavaScript arguments into the byte views a command takes.
 //
 // Buffers and Uint8Arrays are viewed in place (no copy: the JS values stay
-// alive for the duration of the native call). Strings are written as UTF-8
-// into a reusable arena; numbers and bigints as their decimal text. The
-// views are built only after every argument is converted, because the arena
-// may move while it grows.
+// alive for the duration of the native call). Strings are encoded to UTF-8
+// into a reusable arena; numbers and bigints as their decimal text.
+//
+// Invariant: every view either points into a JS value or into the arena;
+// when the arena grows (and moves), the views into it are rebased, so
+// views() is always valid without a second pass.
 #pragma once
 
 #include <node_api.h>
@@ -20,35 +22,33 @@ namespace ember::binding {
 
 class ArgumentList {
  public:
-  void clear();
+  ArgumentList() { views_.reserve(16); }
+  void clear() {
+    views_.clear();
+    arena_size_ = 0;
+  }
   // Appends one argument; on a value of the wrong type returns false and
   // sets `error` to a TypeError message naming `position`.
   bool add(napi_env env, napi_value value, size_t position, std::string& error);
   // Appends bytes that are not a JS value (a command name from the table).
-  void addBytes(ByteView bytes);
-  std::span<const ByteView> views();
+  void addBytes(ByteView bytes) { views_.push_back(bytes); }
+  std::span<const ByteView> views() const { return views_; }
 
  private:
-  struct Piece {
-    const char* external;  // nullptr: the bytes are in the arena at offset
-    size_t offset;
-    size_t length;
-  };
+  // Makes room for `room` more bytes in the arena (rebasing views into it
+  // if it moves) and returns where they go.
+  char* arenaRoom(size_t room);
   void addArena(const char* data, size_t length);
   bool addString(napi_env env, napi_value value);
 
-  // Growable byte buffer that, unlike std::string, does not zero-fill the
-  // room it hands to napi_get_value_string_utf8.
-  struct Arena {
-    std::unique_ptr<char[]> data;
-    size_t size = 0;
-    size_t capacity = 0;
-    void ensureRoom(size_t room);
-  };
-
-  std::vector<Piece> pieces_;
   std::vector<ByteView> views_;
-  Arena arena_;
+  // Scratch for reading strings as UTF-16 before encoding them.
+  std::vector<char16_t> utf16_;
+  // A growable byte buffer that, unlike std::string, does not zero-fill the
+  // room it hands to napi_get_value_string_utf8.
+  std::unique_ptr<char[]> arena_;
+  size_t arena_size_ = 0;
+  size_t arena_capacity_ = 0;
 };
 
 }  // namespace ember::binding

@@ -96,6 +96,12 @@ class Entry {
   // As Redis: a key is still alive during its expiry millisecond (PTTL 0)
   // and expired once the clock has passed it.
   bool isExpiredAt(int64_t now_ms) const { return hasExpire() && expireAt() < now_ms; }
+  // Same, reading the clock only if the entry has an expiry (most do not,
+  // and reading the clock costs more than the rest of a GET's lookup).
+  template <class Clock>
+  bool isExpired(const Clock& clock) const {
+    return hasExpire() && expireAt() < clock.nowMs();
+  }
 
   // String payload (kRaw / kEmbStr).
   ByteView stringBytes() const {

@@ -31,7 +31,7 @@ void Keyspace::touch(Entry* e) {
 
 Entry* Keyspace::lookup(ByteView key, uint64_t hash) {
   Entry* e = table_.find(key, hash);
-  if (e && e->isExpiredAt(clock_.nowMs())) {
+  if (e && e->isExpired(clock_)) {
     eraseEntry(key, hash);
     stats_.expired_keys++;
     return nullptr;
@@ -154,7 +154,7 @@ Entry* Keyspace::randomEntry(uint64_t random_bits) {
   // drawn is reclaimed, so this ends (at worst once the table is empty).
   for (;;) {
     Entry* e = table_.randomItem(random_bits);
-    if (!e || !e->isExpiredAt(clock_.nowMs())) return e;
+    if (!e || !e->isExpired(clock_)) return e;
     ByteView key = e->key();
     eraseEntry(key, EntryTraits::hashOf(key));
     stats_.expired_keys++;

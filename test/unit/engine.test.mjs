@@ -5,6 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
 import { Engine, EmberError, commands } from 'emberkv';
 
 const require = createRequire(import.meta.url);
@@ -44,6 +45,27 @@ describe('arguments', () => {
     e.set(binary, binary);
     assert.deepEqual(e.getBuffer(binary), binary);
     assert.deepEqual(e.callBuffer('GET', new Uint8Array([0, 255, 0, 10, 13])), binary);
+    e.close();
+  });
+
+  test('any JS string is stored as exactly the bytes Buffer.from(s) gives', () => {
+    // Random UTF-16 code units: ASCII runs, multi-byte characters, surrogate
+    // pairs and lone surrogates (which UTF-8 encoding turns into U+FFFD).
+    const unit = fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }),
+      fc.integer({ min: 0, max: 0xffff }),
+      fc.integer({ min: 0xd800, max: 0xdfff }),
+    );
+    const text = fc.array(unit, { maxLength: 300 }).map((units) => String.fromCharCode(...units));
+    const e = new Engine();
+    fc.assert(
+      fc.property(text, text, (key, value) => {
+        e.set(key, value);
+        assert.deepEqual(e.callBuffer('GET', Buffer.from(key)), Buffer.from(value));
+        assert.equal(e.get(key), Buffer.from(value).toString());
+      }),
+      { seed: 4242, numRuns: 2000 },
+    );
     e.close();
   });
 
