@@ -512,6 +512,12 @@ export class Engine {
     return reply === null ? null : toNumber(reply);
   }
 
+  /** OBJECT REFCOUNT: references to the value (shared small integers report Redis's constant). */
+  objectRefCount(key: Argument): number | null {
+    const reply = this.#exec(ID.object, 'REFCOUNT', key);
+    return reply === null ? null : toNumber(reply);
+  }
+
   /** OBJECT IDLETIME in seconds (not under LFU policies). */
   objectIdleTime(key: Argument): number | null {
     const reply = this.#exec(ID.object, 'IDLETIME', key);
@@ -536,6 +542,19 @@ export class Engine {
 
   commandCount(): number {
     return toNumber(this.#exec(ID.command, 'COUNT'));
+  }
+
+  /**
+   * COMMAND INFO: Redis 7's description of each named command (all commands
+   * when none is named); null for an unknown name.
+   */
+  commandInfo(...names: string[]): (Reply[] | null)[] {
+    return this.#exec(ID.command, 'INFO', ...names) as (Reply[] | null)[];
+  }
+
+  /** COMMAND LIST: every command name. */
+  commandList(): string[] {
+    return this.#exec(ID.command, 'LIST') as string[];
   }
 
   /** INFO text, Redis's format ("# Section" headers, key:value lines). */

@@ -21,6 +21,23 @@ describe('module formats', () => {
     e.close();
   });
 
+  test('every command in the native table has a typed method', () => {
+    // camelCase method names lower-case to the command name ("pExpireAt"
+    // -> "pexpireat"; subcommands join: "objectEncoding" -> "object|encoding").
+    const methods = new Set(Object.getOwnPropertyNames(Engine.prototype).map((m) => m.toLowerCase()));
+    const aliases = new Set(['substr']); // GETRANGE's old name
+    const missing = [];
+    for (const command of commands()) {
+      const subcommands = command.subcommands.filter((s) => !s.name.endsWith('|help'));
+      if (subcommands.length) {
+        for (const sub of subcommands) if (!methods.has(sub.name.replace('|', ''))) missing.push(sub.name);
+      } else if (!methods.has(command.name) && !aliases.has(command.name)) {
+        missing.push(command.name);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
   test('the command table describes every typed command', () => {
     const table = commands();
     const get = table.find((c) => c.name === 'get');
@@ -98,6 +115,92 @@ describe('arguments', () => {
     assert.throws(() => e.call('SET', 'k', 2n ** 70n), TypeError);
     assert.throws(() => e.call({}, 'k'), TypeError);
     assert.equal(e.exists('k'), 0);
+    e.close();
+  });
+});
+
+describe('typed methods', () => {
+  test('strings: options become the right arguments', () => {
+    let now = 1_700_000_000_000;
+    const e = new Engine({ clock: () => now, backgroundUpkeep: false });
+    assert.equal(e.set('k', 'v', { px: 1500, nx: true }), 'OK');
+    assert.equal(e.pTtl('k'), 1500);
+    assert.equal(e.set('k', 'w', { nx: true }), null);
+    assert.equal(e.set('k', 'w', { xx: true, keepTtl: true }), 'OK');
+    assert.equal(e.pTtl('k'), 1500);
+    assert.equal(e.setGet('k', 'x', { ex: 10 }), 'w');
+    assert.equal(e.ttl('k'), 10);
+    assert.equal(e.getEx('k', { persist: true }), 'x');
+    assert.equal(e.ttl('k'), -1);
+    assert.equal(e.getEx('k', { pxat: now + 50 }), 'x');
+    assert.equal(e.pExpireTime('k'), now + 50);
+    assert.equal(e.mSet({ a: '1', b: 2 }), 'OK');
+    assert.equal(e.mSet(new Map([['c', 'x']])), 'OK');
+    assert.deepEqual(e.mGet('a', 'b', 'c', 'nope'), ['1', '2', 'x', null]);
+    assert.equal(e.mSetNx([['a', '9'], ['d', '9']]), false);
+    assert.equal(e.setNx('d', 'y'), true);
+    assert.equal(e.setEx('s', 5, 'v'), 'OK');
+    assert.equal(e.pSetEx('p', 5000, 'v'), 'OK');
+    assert.equal(e.ttl('s'), 5);
+    assert.equal(e.append('d', 'zz'), 3);
+    assert.equal(e.strLen('d'), 3);
+    assert.equal(e.getRange('d', 1, -1), 'zz');
+    assert.equal(e.setRange('d', 1, 'ab'), 3);
+    assert.equal(e.getSet('d', 'new'), 'yab');
+    assert.equal(e.getDel('d'), 'new');
+    assert.equal(e.incr('n'), 1);
+    assert.equal(e.incrBy('n', 10), 11);
+    assert.equal(e.decr('n'), 10);
+    assert.equal(e.decrBy('n', 20), -10);
+    assert.equal(e.incrByFloat('n', 0.5), '-9.5');
+    e.close();
+  });
+
+  test('keys and server: conditions, options and shapes', () => {
+    let now = 1_700_000_000_000;
+    const e = new Engine({ clock: () => now, backgroundUpkeep: false });
+    e.mSet({ a: '1', b: '2', c: '3' });
+    assert.equal(e.expire('a', 100), true);
+    assert.equal(e.expire('a', 50, 'GT'), false);
+    assert.equal(e.expire('a', 200, 'GT'), true);
+    assert.equal(e.pExpire('b', 1000, 'XX'), false);
+    assert.equal(e.expireAt('b', now / 1000 + 60, 'NX'), true);
+    assert.equal(e.pExpireAt('b', now + 1000, 'LT'), true);
+    assert.equal(e.expireTime('b'), now / 1000 + 1);
+    assert.equal(e.persist('b'), true);
+    assert.equal(e.type('a'), 'string');
+    assert.equal(e.exists('a', 'a', 'zz'), 2);
+    assert.equal(e.copy('a', 'a2'), true);
+    assert.equal(e.copy('b', 'a2'), false);
+    assert.equal(e.copy('b', 'a2', { replace: true }), true);
+    assert.equal(e.rename('a2', 'a3'), 'OK');
+    assert.equal(e.renameNx('a3', 'c'), false);
+    assert.deepEqual(e.keys('a*').sort(), ['a', 'a3']);
+    assert.deepEqual([...e.scanIterator({ match: 'a*', count: 1 })].sort(), ['a', 'a3']);
+    const page = e.scan(0, { type: 'string' });
+    assert.equal(typeof page.cursor, 'string');
+    assert.ok(Array.isArray(page.keys));
+    assert.ok(['a', 'a3', 'b', 'c'].includes(e.randomKey()));
+    assert.equal(e.touch('a', 'zz'), 1);
+    assert.equal(e.objectEncoding('a'), 'int');
+    assert.equal(e.objectIdleTime('a'), 0);
+    assert.equal(e.objectRefCount('a'), 2147483647);
+    assert.throws(() => e.objectFreq('a'), EmberError);
+    assert.equal(e.dbSize(), 4);
+    assert.equal(e.del('a', 'zz'), 1);
+    assert.equal(e.unlink('a3'), 1);
+    assert.equal(e.ping(), 'PONG');
+    assert.equal(e.ping('hi'), 'hi');
+    assert.equal(e.echo('x'), 'x');
+    assert.deepEqual(e.time(), [Math.floor(now / 1000), (now % 1000) * 1000]);
+    assert.equal(e.commandCount(), commands().length);
+    assert.equal(e.commandInfo('get', 'nope')[1], null);
+    assert.equal(e.commandInfo('get')[0][0], 'get');
+    assert.ok(e.commandList().includes('incrbyfloat'));
+    assert.match(e.info('keyspace'), /db0:keys=2,expires=0/);
+    assert.equal(e.flushDb(), 'OK');
+    assert.equal(e.flushAll(), 'OK');
+    assert.equal(e.dbSize(), 0);
     e.close();
   });
 });
