@@ -151,6 +151,14 @@ function toNumber(reply: unknown): number {
   throw new TypeError(`emberkv: expected an integer reply, got ${typeof reply}`);
 }
 
+// The native exec also takes a numeric command id (the typed methods' fast
+// path); a name passed to call() must therefore really be a name.
+function checkCommandName(command: unknown): void {
+  if (typeof command !== 'string' && !(command instanceof Uint8Array)) {
+    throw new TypeError(`emberkv: the command name must be a string or Buffer (got ${typeof command})`);
+  }
+}
+
 function expiryArguments(options: SetOptions | GetExOptions): Argument[] {
   const args: Argument[] = [];
   if (options.ex !== undefined) args.push('EX', options.ex);
@@ -203,12 +211,14 @@ export class Engine {
 
   /** Runs any command by name; bulk replies come back as strings. */
   call(command: string, ...args: Argument[]): Reply {
+    checkCommandName(command);
     this.#tick();
     return this.#store.exec(command, ...args) as Reply;
   }
 
   /** Runs any command by name; bulk replies come back as Buffers. */
   callBuffer(command: string, ...args: Argument[]): Reply {
+    checkCommandName(command);
     this.#tick();
     return this.#store.execBuffer(command, ...args) as Reply;
   }

@@ -114,6 +114,8 @@ describe('arguments', () => {
     }
     assert.throws(() => e.call('SET', 'k', 2n ** 70n), TypeError);
     assert.throws(() => e.call({}, 'k'), TypeError);
+    assert.throws(() => e.call(5, 'k'), TypeError); // not a command id
+    assert.throws(() => e.callBuffer(null), TypeError);
     assert.equal(e.exists('k'), 0);
     e.close();
   });
