@@ -223,6 +223,7 @@ export const families = {
       APPEND: entry(3, cmd('APPEND', ctx.key, ctx.value)),
       STRLEN: entry(2, cmd('STRLEN', ctx.key)),
       GETRANGE: entry(3, cmd('GETRANGE', ctx.key, ctx.index, ctx.index)),
+      SUBSTR: entry(1, cmd('SUBSTR', ctx.key, ctx.index, ctx.index)),
       SETRANGE: entry(3, cmd('SETRANGE', ctx.key, ctx.offset, ctx.value)),
       INCR: entry(4, cmd('INCR', ctx.key)),
       DECR: entry(2, cmd('DECR', ctx.key)),
