@@ -172,7 +172,17 @@ napi_value Exec(napi_env env, napi_callback_info info) {
   options.error_class = addonData(Napi::Env(env)).error_class;
   ReplyReader reader(reply.bytes());
   napi_value result = renderReply(env, reader, options);
-  if (result && static_cast<ReplyType>(reply.bytes()[0]) == ReplyType::kError) {
+  if (!result) {
+    // V8 refused a value: a string beyond its length limit (~512 MiB).
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) {
+      napi_throw_range_error(env, nullptr,
+                             "emberkv: the reply does not fit in a JavaScript string; read it with callBuffer()");
+    }
+    return nullptr;
+  }
+  if (static_cast<ReplyType>(reply.bytes()[0]) == ReplyType::kError) {
     napi_throw(env, result);
     return nullptr;
   }

@@ -22,7 +22,8 @@ struct RenderOptions {
 };
 
 // Renders the next value of `reader` (recursively for aggregates). Returns
-// nullptr if a JS exception is pending.
+// nullptr if V8 could not make a value (a string over its length limit);
+// an exception may or may not be pending then.
 napi_value renderReply(napi_env env, ReplyReader& reader, const RenderOptions& options);
 
 // new EmberError(message)

@@ -216,6 +216,18 @@ describe('replies and errors', () => {
     e.close();
   });
 
+  test('a string reply longer than V8 allows is a RangeError; callBuffer reads it', () => {
+    const e = new Engine();
+    const size = 512 * 1024 * 1024; // proto-max-bulk-len, beyond V8's ~2^29 characters
+    e.call('SETRANGE', 'big', size - 1, 'x');
+    assert.throws(() => e.get('big'), RangeError);
+    const bytes = e.callBuffer('GET', 'big');
+    assert.equal(bytes.length, size);
+    assert.equal(bytes[size - 1], 'x'.charCodeAt(0));
+    assert.equal(e.ping(), 'PONG');
+    e.close();
+  });
+
   test('command errors are EmberErrors with the Redis code', () => {
     const e = new Engine();
     e.set('s', 'abc');
