@@ -49,8 +49,10 @@ bool ArgumentList::addString(napi_env env, napi_value value) {
     utf16_.resize(units + 1);
     if (napi_get_value_string_utf16(env, value, utf16_.data(), utf16_.size(), &units) != napi_ok) return false;
   }
-  // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
-  char* out = arenaRoom(units * 3);
+  // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 for 2). At
+  // least 1, so that even an empty string's view points into the arena
+  // (never a null pointer, which memcpy must not be given).
+  char* out = arenaRoom(units * 3 + 1);
   char* const start = out;
   const char16_t* in = utf16_.data();
   const char16_t* const end = in + units;

@@ -46,7 +46,7 @@ Entry* Entry::allocate(MemoryCounter& mem, ValueType type, Encoding encoding, By
   }
   e->setValueLength(type == ValueType::kString && encoding != Encoding::kInt ? value_length : 0);
   if (has_expire) std::memcpy(b + header, &expire_at, sizeof expire_at);
-  std::memcpy(b + e->keyOffset(), key.data(), key.size());
+  if (!key.empty()) std::memcpy(b + e->keyOffset(), key.data(), key.size());
   return e;
 }
 
