@@ -67,11 +67,4 @@ const CommandSpec* CommandTable::findSubcommand(const CommandSpec& container, By
   return nullptr;
 }
 
-int CommandTable::idOf(const CommandSpec* spec) const {
-  for (size_t i = 0; i < commands_.size(); i++) {
-    if (commands_[i] == spec) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 }  // namespace ember

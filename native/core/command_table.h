@@ -24,7 +24,6 @@ class CommandTable {
   static const CommandSpec* findSubcommand(const CommandSpec& container, ByteView name);
 
   std::span<const CommandSpec* const> all() const { return commands_; }
-  int idOf(const CommandSpec* spec) const;
 
  private:
   CommandTable();

@@ -112,9 +112,6 @@ class Keyspace {
   // Incremental rehash work for about `budget_ns`; true if more remains.
   bool rehashFor(int64_t budget_ns) { return table_.rehashFor(budget_ns); }
 
-  // Bytes held by the table arrays (entries are counted by the counter).
-  size_t tableCapacity() const { return table_.capacity(); }
-
  private:
   Entry* lookup(ByteView key, uint64_t hash);
   void eraseEntry(ByteView key, uint64_t hash);

@@ -75,8 +75,6 @@ std::optional<long double> parseLongDouble(ByteView text) {
   return parseFloating<long double>(text, std::strtold, HUGE_VALL);
 }
 
-std::optional<double> parseDouble(ByteView text) { return parseFloating<double>(text, std::strtod, HUGE_VAL); }
-
 std::string_view formatInt64(int64_t v, char* out) {
   char tmp[kInt64DigitsMax];
   size_t n = 0;

@@ -23,9 +23,6 @@ std::optional<int64_t> parseInt64(ByteView text);
 // no leading space; inf accepted, nan rejected), or nullopt.
 std::optional<long double> parseLongDouble(ByteView text);
 
-// A double as Redis's string2d reads it, or nullopt.
-std::optional<double> parseDouble(ByteView text);
-
 // Writes v in decimal into `out` (at least kInt64DigitsMax bytes) and
 // returns a view of it.
 std::string_view formatInt64(int64_t v, char* out);
