@@ -97,9 +97,26 @@ Entry* Entry::copyWithKey(MemoryCounter& mem, const Entry* source, ByteView key,
   return e;
 }
 
+Entry* Entry::newCollection(MemoryCounter& mem, ByteView key, ValueType type, Collection* value,
+                            int64_t expire_at) {
+  Entry* e = allocate(mem, type, Encoding::kRaw, key, 0, sizeof value, expire_at, 0);
+  std::memcpy(e->bytes() + e->payloadOffset(), &value, sizeof value);
+  return e;
+}
+
+Entry* Entry::cloneWithKey(MemoryCounter& mem, const Entry* source, ByteView key, int64_t expire_at) {
+  if (source->isString()) return copyWithKey(mem, source, key, expire_at);
+  Collection* copy = source->collection()->clone();
+  try {
+    return newCollection(mem, key, source->type(), copy, expire_at);
+  } catch (...) {
+    destroyCollection(copy);
+    throw;
+  }
+}
+
 void Entry::destroy(MemoryCounter& mem, Entry* entry) {
-  // Collection objects are freed by their types' code (data-types issue);
-  // until then every entry is a self-contained string.
+  if (!entry->isString()) destroyCollection(entry->collection());
   countedFree(mem, entry);
 }
 
@@ -111,9 +128,9 @@ Entry* Entry::withExpire(MemoryCounter& mem, Entry* entry, int64_t expire_at) {
   }
   // Adding or removing the 8-byte expiry field shifts the key and payload.
   Entry* moved = copyWithKey(mem, entry, entry->key(), expire_at);
-  // copyWithKey copied only the payload's live bytes; spare capacity of a
-  // raw string is simply dropped.
-  destroy(mem, entry);
+  // copyWithKey copied only the payload's live bytes (spare capacity of a
+  // raw string is dropped) and carried a collection over: free the shell.
+  destroyShell(mem, entry);
   return moved;
 }
 

@@ -19,7 +19,7 @@
 //   payload:  kRaw / kEmbStr  value bytes (value length of them; for kRaw the
 //                              allocation may hold spare capacity after them)
 //             kInt            i64 value (value length field is 0)
-//             collections     pointer to the type's object
+//             collections     pointer to the Collection (collection.h)
 //
 // Invariants:
 //  - an entry is owned by exactly one slot of one keyspace table, and only
@@ -35,6 +35,7 @@
 #include <cstring>
 
 #include "bytes.h"
+#include "collection.h"
 #include "memory.h"
 
 namespace ember {
@@ -42,11 +43,12 @@ namespace ember {
 // Numbered as in Redis (OBJ_STRING = 0, ...).
 enum class ValueType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
 
+// String encodings. A collection's encoding is kept by the collection
+// itself (Collection::encodingName), since it changes as the value grows.
 enum class Encoding : uint8_t {
   kRaw = 0,
   kInt = 1,
   kEmbStr = 2,
-  // Collection encodings come with the data types.
 };
 
 // Largest string Redis keeps as "embstr".
@@ -66,9 +68,21 @@ class Entry {
   static Entry* newInt(MemoryCounter& mem, ByteView key, int64_t value, int64_t expire_at);
   // A raw string of `length` zero bytes, to be filled by the caller.
   static Entry* newRawString(MemoryCounter& mem, ByteView key, size_t length, int64_t expire_at);
-  // Copy of `source` under a new key (RENAME, COPY) with the given expiry.
+  // New entry holding a collection (type must not be kString); the entry
+  // takes ownership of `value`.
+  static Entry* newCollection(MemoryCounter& mem, ByteView key, ValueType type, Collection* value,
+                              int64_t expire_at);
+  // The same value under a new key with the given expiry, as a new shell:
+  // a collection's pointer is carried over, not copied. The caller frees
+  // the old shell with destroyShell (RENAME, changing the expiry field).
   static Entry* copyWithKey(MemoryCounter& mem, const Entry* source, ByteView key, int64_t expire_at);
+  // A deep copy under a new key (COPY): a collection is cloned.
+  static Entry* cloneWithKey(MemoryCounter& mem, const Entry* source, ByteView key, int64_t expire_at);
+  // Frees the entry and its value.
   static void destroy(MemoryCounter& mem, Entry* entry);
+  // Frees only the entry's own allocation (its value now belongs to
+  // another entry made by copyWithKey).
+  static void destroyShell(MemoryCounter& mem, Entry* entry) { countedFree(mem, entry); }
 
   // Returns the entry (possibly moved) with its expiry set or cleared
   // (kNoExpire). `entry` must not be used afterwards.
@@ -118,11 +132,16 @@ class Entry {
   // Length of the string value as a client sees it (digits for kInt).
   size_t stringLength() const;
 
-  // Collection payload.
-  void* object() const {
-    void* p;
+  // Collection payload (type() != kString).
+  Collection* collection() const {
+    Collection* p;
     std::memcpy(&p, bytes() + payloadOffset(), sizeof p);
     return p;
+  }
+  // The collection as its concrete type; the caller has checked type().
+  template <class T>
+  T* collectionAs() const {
+    return static_cast<T*>(collection());
   }
 
   uint32_t accessClock() const { return bytes()[2] | (bytes()[3] << 8) | (static_cast<uint32_t>(bytes()[4]) << 16); }

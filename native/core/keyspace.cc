@@ -138,7 +138,7 @@ Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {
   if (detached->hasExpire()) expires_count_--;
   // The payload (for collections, the object pointer) now belongs to
   // `moved`: free only the old shell.
-  countedFree(memory_, detached);
+  Entry::destroyShell(memory_, detached);
   return moved;
 }
 

@@ -11,6 +11,8 @@
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "command.h"
 #include "keyspace.h"
@@ -30,6 +32,20 @@ struct StoreConfig {
   std::string maxmemory_policy = "noeviction";
   int64_t maxmemory = 0;
   bool active_expire_enabled = true;
+
+  // Encoding thresholds (Redis's names and defaults): a collection keeps
+  // its compact encoding while it has at most *_entries elements, none
+  // longer than *_value bytes, and converts for good past either.
+  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t set_max_listpack_entries = 128;
+  int64_t set_max_listpack_value = 64;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+  // List chunk size: negative = bytes per chunk (-1 4 KiB ... -5 64 KiB),
+  // positive = entries per chunk, as Redis's list-max-listpack-size.
+  int64_t list_max_listpack_size = -2;
 
   bool lfuPolicy() const { return maxmemory_policy.find("lfu") != std::string::npos; }
 };
@@ -72,6 +88,24 @@ class Store {
   CommandClock& clock() { return clock_; }
   int64_t nowMs() const { return clock_.nowMs(); }
 
+  // Keys that just received elements a blocked client may be waiting for
+  // (LPUSH, ZADD, ...: Redis's signalKeyAsReady). Recorded only while a
+  // front end that serves blocking commands asks for them: the embedded
+  // engine never blocks, so it pays nothing.
+  struct ReadyKey {
+    int db_index;
+    std::string key;
+  };
+  void signalKeyReady(int db_index, ByteView key) {
+    if (track_ready_keys_) ready_keys_.push_back({db_index, std::string(key)});
+  }
+  void trackReadyKeys(bool on) {
+    track_ready_keys_ = on;
+    if (!on) ready_keys_.clear();
+  }
+  // The keys signalled since the last call, in order (duplicates kept).
+  std::vector<ReadyKey> takeReadyKeys() { return std::exchange(ready_keys_, {}); }
+
   uint64_t randomBits() { return rng_(); }
   int64_t startTimeMs() const { return start_time_ms_; }
   const std::string& runId() const { return run_id_; }
@@ -86,6 +120,8 @@ class Store {
   int64_t start_time_ms_;
   std::string run_id_;
   int cron_db_ = 0;
+  bool track_ready_keys_ = false;
+  std::vector<ReadyKey> ready_keys_;
 };
 
 }  // namespace ember

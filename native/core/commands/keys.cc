@@ -46,9 +46,6 @@ constexpr std::string_view kFreqNotTracked =
 constexpr std::string_view kIdleNotTracked =
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between "
     "policies at runtime LRU and LFU data will take some time to adjust.";
-// Not a Redis error: COPY of a collection needs a deep copy that the data
-// types do not provide yet (see copyCommand).
-constexpr std::string_view kCopyUnsupported = "ERR COPY is not supported for this type yet";
 
 // SCAN reads at most this many keys per call whatever COUNT says (Redis has
 // no cap: COUNT 2^62 there means "the whole table in one call").
@@ -305,13 +302,9 @@ void copyCommand(CommandContext& ctx) {
   // That lookup may have reclaimed an expired destination in this same
   // keyspace: find the source again.
   e = ctx.db.lookupRead(from, kLookupNoTouch | kLookupNoStats);
-  if (!e->isString()) {
-    // Entry::copyWithKey copies a collection's object pointer, not the
-    // object (it serves RENAME's move): sharing it would double-free.
-    return ctx.reply.error(kCopyUnsupported);
-  }
-  // A new object: put() gives it a new object's access clock.
-  dst.put(Entry::copyWithKey(ctx.store.memory(), e, to, e->expireAt()));
+  // A new object (a collection is cloned): put() gives it a new object's
+  // access clock.
+  dst.put(Entry::cloneWithKey(ctx.store.memory(), e, to, e->expireAt()));
   ctx.reply.integer(1);
 }
 
@@ -455,7 +448,9 @@ Entry* objectLookup(CommandContext& ctx) {
 }
 
 void objectEncodingCommand(CommandContext& ctx) {
-  if (Entry* e = objectLookup(ctx)) ctx.reply.bulk(encodingName(e->encoding()));
+  Entry* e = objectLookup(ctx);
+  if (!e) return;
+  ctx.reply.bulk(e->isString() ? encodingName(e->encoding()) : e->collection()->encodingName());
 }
 
 
