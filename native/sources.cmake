@@ -2,6 +2,8 @@
 # CMake target that compiles the core: the addon and the native unit tests.
 get_filename_component(EMBERKV_NATIVE_DIR ${CMAKE_CURRENT_LIST_DIR} ABSOLUTE)
 file(STRINGS ${EMBERKV_NATIVE_DIR}/sources.txt EMBERKV_SOURCE_LINES)
+# Re-run the configuration whenever the source list changes.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${EMBERKV_NATIVE_DIR}/sources.txt)
 set(EMBERKV_CORE_SOURCES)
 set(EMBERKV_BINDING_SOURCES)
 foreach(line ${EMBERKV_SOURCE_LINES})
