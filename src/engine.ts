@@ -142,6 +142,229 @@ const ID = {
   info: commandId('info'),
 } as const;
 
+const LIST_ID = {
+  lpush: commandId('lpush'),
+  rpush: commandId('rpush'),
+  lpushx: commandId('lpushx'),
+  rpushx: commandId('rpushx'),
+  lpop: commandId('lpop'),
+  rpop: commandId('rpop'),
+  llen: commandId('llen'),
+  lrange: commandId('lrange'),
+  lindex: commandId('lindex'),
+  lset: commandId('lset'),
+  linsert: commandId('linsert'),
+  lrem: commandId('lrem'),
+  ltrim: commandId('ltrim'),
+  lpos: commandId('lpos'),
+  lmove: commandId('lmove'),
+  rpoplpush: commandId('rpoplpush'),
+  lmpop: commandId('lmpop'),
+} as const;
+
+/** An end of a list (LMOVE, LMPOP). */
+export type ListEnd = 'LEFT' | 'RIGHT';
+
+export interface LPosOptions {
+  /** 1 = first match, 2 = second, ...; negative counts matches from the tail. */
+  rank?: number;
+  /** Compare at most this many elements (0 = all). */
+  maxLen?: number;
+}
+
+function lposArguments(options: LPosOptions): Argument[] {
+  const args: Argument[] = [];
+  if (options.rank !== undefined) args.push('RANK', options.rank);
+  if (options.maxLen !== undefined) args.push('MAXLEN', options.maxLen);
+  return args;
+}
+const HASH_ID = {
+  hset: commandId('hset'),
+  hget: commandId('hget'),
+  hmset: commandId('hmset'),
+  hsetnx: commandId('hsetnx'),
+  hdel: commandId('hdel'),
+  hexists: commandId('hexists'),
+  hlen: commandId('hlen'),
+  hstrlen: commandId('hstrlen'),
+  hmget: commandId('hmget'),
+  hkeys: commandId('hkeys'),
+  hvals: commandId('hvals'),
+  hgetall: commandId('hgetall'),
+  hincrby: commandId('hincrby'),
+  hincrbyfloat: commandId('hincrbyfloat'),
+  hrandfield: commandId('hrandfield'),
+  hscan: commandId('hscan'),
+} as const;
+
+export interface HScanOptions {
+  /** Only fields matching this glob pattern. */
+  match?: string;
+  count?: number;
+}
+
+export interface HScanPage {
+  /** Pass to the next hScan call; '0' when the scan is complete. */
+  cursor: string;
+  /** [field, value] pairs of this page. */
+  entries: [string, string][];
+}
+
+/** A flat [f1, v1, f2, v2, ...] reply as [field, value] pairs. */
+function flatPairs(flat: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i] as string, flat[i + 1] as string]);
+  return pairs;
+}
+const SET_ID = {
+  sadd: commandId('sadd'),
+  srem: commandId('srem'),
+  sismember: commandId('sismember'),
+  smismember: commandId('smismember'),
+  smembers: commandId('smembers'),
+  scard: commandId('scard'),
+  smove: commandId('smove'),
+  sinter: commandId('sinter'),
+  sunion: commandId('sunion'),
+  sdiff: commandId('sdiff'),
+  sinterstore: commandId('sinterstore'),
+  sunionstore: commandId('sunionstore'),
+  sdiffstore: commandId('sdiffstore'),
+  sintercard: commandId('sintercard'),
+  srandmember: commandId('srandmember'),
+  spop: commandId('spop'),
+  sscan: commandId('sscan'),
+} as const;
+
+/** SSCAN options (sets have no TYPE filter). */
+export interface SScanOptions {
+  match?: Argument;
+  count?: number;
+}
+
+/** One SSCAN step: the next cursor ('0' when done) and some members. */
+export interface SScanPage {
+  cursor: string;
+  members: string[];
+}
+const ZSET_ID = {
+  zadd: commandId('zadd'),
+  zcard: commandId('zcard'),
+  zscore: commandId('zscore'),
+  zmscore: commandId('zmscore'),
+  zincrby: commandId('zincrby'),
+  zrem: commandId('zrem'),
+  zrank: commandId('zrank'),
+  zrevrank: commandId('zrevrank'),
+  zcount: commandId('zcount'),
+  zrange: commandId('zrange'),
+  zrangebyscore: commandId('zrangebyscore'),
+  zrevrangebyscore: commandId('zrevrangebyscore'),
+  zrevrange: commandId('zrevrange'),
+  zrangebylex: commandId('zrangebylex'),
+  zrevrangebylex: commandId('zrevrangebylex'),
+  zlexcount: commandId('zlexcount'),
+  zremrangebyrank: commandId('zremrangebyrank'),
+  zremrangebyscore: commandId('zremrangebyscore'),
+  zremrangebylex: commandId('zremrangebylex'),
+  zpopmin: commandId('zpopmin'),
+  zpopmax: commandId('zpopmax'),
+  zrangestore: commandId('zrangestore'),
+  zunionstore: commandId('zunionstore'),
+  zinterstore: commandId('zinterstore'),
+  zdiffstore: commandId('zdiffstore'),
+  zunion: commandId('zunion'),
+  zinter: commandId('zinter'),
+  zdiff: commandId('zdiff'),
+  zintercard: commandId('zintercard'),
+  zmpop: commandId('zmpop'),
+  zrandmember: commandId('zrandmember'),
+  zscan: commandId('zscan'),
+} as const;
+
+/** A sorted-set member with its score. */
+export interface ZMember {
+  member: string;
+  score: number;
+}
+
+/** ZADD conditions (Redis's NX / XX / GT / LT) and CH. */
+export interface ZAddOptions {
+  nx?: boolean;
+  xx?: boolean;
+  gt?: boolean;
+  lt?: boolean;
+  /** Count changed members too, not only added ones. */
+  ch?: boolean;
+}
+
+/** LIMIT offset count of the score and lex ranges. */
+export interface ZLimit {
+  offset: number;
+  count: number;
+}
+
+/** ZRANGE / ZRANGESTORE options: by rank (default), score or lex; reversed; limited. */
+export interface ZRangeOptions {
+  by?: 'score' | 'lex';
+  rev?: boolean;
+  limit?: ZLimit;
+}
+
+/** ZUNION(STORE) / ZINTER(STORE) options. */
+export interface ZCombineOptions {
+  weights?: number[];
+  aggregate?: 'SUM' | 'MIN' | 'MAX';
+}
+
+/** ZSCAN options. */
+export interface ZScanOptions {
+  match?: Argument;
+  count?: number;
+}
+
+/** One ZSCAN step: the next cursor ('0' when done) and some members. */
+export interface ZScanPage {
+  cursor: string;
+  members: ZMember[];
+}
+
+/** A score reply ("inf", "-inf" or a decimal) as a number; null stays null. */
+function toScore(reply: unknown): number {
+  const text = String(reply);
+  if (text === 'inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
+}
+
+/** A flat [member, score, member, score...] reply as ZMembers. */
+function toZMembers(reply: unknown): ZMember[] {
+  const flat = reply as string[];
+  const out: ZMember[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ member: flat[i]!, score: toScore(flat[i + 1]) });
+  return out;
+}
+
+function zRangeArguments(options: ZRangeOptions): Argument[] {
+  const args: Argument[] = [];
+  if (options.by === 'score') args.push('BYSCORE');
+  if (options.by === 'lex') args.push('BYLEX');
+  if (options.rev) args.push('REV');
+  if (options.limit) args.push('LIMIT', options.limit.offset, options.limit.count);
+  return args;
+}
+
+function zLimitArguments(limit: ZLimit | undefined): Argument[] {
+  return limit ? ['LIMIT', limit.offset, limit.count] : [];
+}
+
+function zCombineArguments(keys: Argument[], options: ZCombineOptions): Argument[] {
+  const args: Argument[] = [keys.length, ...keys];
+  if (options.weights) args.push('WEIGHTS', ...options.weights);
+  if (options.aggregate) args.push('AGGREGATE', options.aggregate);
+  return args;
+}
+
 /** An integer reply as a number; integers beyond 2^53 need engine.call. */
 function toNumber(reply: unknown): number {
   if (typeof reply === 'number') return reply;
@@ -382,6 +605,498 @@ export class Engine {
   /** INCRBYFLOAT: the new value as Redis prints it (exact decimal text). */
   incrByFloat(key: Argument, increment: number | string): string {
     return this.#exec(ID.incrbyfloat, key, increment) as string;
+  }
+
+  // ---- lists ---------------------------------------------------------------
+
+  /** LPUSH: the length of the list after the push. */
+  lPush(key: Argument, ...elements: Argument[]): number {
+    return toNumber(this.#exec(LIST_ID.lpush, key, ...elements));
+  }
+
+  /** RPUSH: the length of the list after the push. */
+  rPush(key: Argument, ...elements: Argument[]): number {
+    return toNumber(this.#exec(LIST_ID.rpush, key, ...elements));
+  }
+
+  /** LPUSHX: pushes only onto an existing list; 0 if there is none. */
+  lPushX(key: Argument, ...elements: Argument[]): number {
+    return toNumber(this.#exec(LIST_ID.lpushx, key, ...elements));
+  }
+
+  /** RPUSHX: pushes only onto an existing list; 0 if there is none. */
+  rPushX(key: Argument, ...elements: Argument[]): number {
+    return toNumber(this.#exec(LIST_ID.rpushx, key, ...elements));
+  }
+
+  /** LPOP: the first element, or null if the key does not exist. */
+  lPop(key: Argument): string | null {
+    return this.#exec(LIST_ID.lpop, key) as string | null;
+  }
+
+  /** LPOP key count: up to `count` elements, or null if the key does not exist. */
+  lPopCount(key: Argument, count: number): string[] | null {
+    return this.#exec(LIST_ID.lpop, key, count) as string[] | null;
+  }
+
+  /** RPOP: the last element, or null if the key does not exist. */
+  rPop(key: Argument): string | null {
+    return this.#exec(LIST_ID.rpop, key) as string | null;
+  }
+
+  /** RPOP key count: up to `count` elements, or null if the key does not exist. */
+  rPopCount(key: Argument, count: number): string[] | null {
+    return this.#exec(LIST_ID.rpop, key, count) as string[] | null;
+  }
+
+  lLen(key: Argument): number {
+    return toNumber(this.#exec(LIST_ID.llen, key));
+  }
+
+  /** LRANGE: elements from start to stop, both inclusive (negative from the end). */
+  lRange(key: Argument, start: number, stop: number): string[] {
+    return this.#exec(LIST_ID.lrange, key, start, stop) as string[];
+  }
+
+  lIndex(key: Argument, index: number): string | null {
+    return this.#exec(LIST_ID.lindex, key, index) as string | null;
+  }
+
+  lSet(key: Argument, index: number, element: Argument): 'OK' {
+    return this.#exec(LIST_ID.lset, key, index, element) as 'OK';
+  }
+
+  /** LINSERT: the new length, -1 if the pivot was not found, 0 if the key does not exist. */
+  lInsert(key: Argument, where: 'BEFORE' | 'AFTER', pivot: Argument, element: Argument): number {
+    return toNumber(this.#exec(LIST_ID.linsert, key, where, pivot, element));
+  }
+
+  /** LREM: removes `count` matches (0 = all; negative = from the tail); the number removed. */
+  lRem(key: Argument, count: number, element: Argument): number {
+    return toNumber(this.#exec(LIST_ID.lrem, key, count, element));
+  }
+
+  lTrim(key: Argument, start: number, stop: number): 'OK' {
+    return this.#exec(LIST_ID.ltrim, key, start, stop) as 'OK';
+  }
+
+  /** LPOS: the index of the matching element, or null. */
+  lPos(key: Argument, element: Argument, options: LPosOptions = {}): number | null {
+    const reply = this.#exec(LIST_ID.lpos, key, element, ...lposArguments(options));
+    return reply === null ? null : toNumber(reply);
+  }
+
+  /** LPOS ... COUNT: the indexes of up to `count` matches (0 = all). */
+  lPosCount(key: Argument, element: Argument, count: number, options: LPosOptions = {}): number[] {
+    const reply = this.#exec(LIST_ID.lpos, key, element, ...lposArguments(options), 'COUNT', count) as unknown[];
+    return reply.map(toNumber);
+  }
+
+  /** LMOVE: the element moved, or null if the source does not exist. */
+  lMove(source: Argument, destination: Argument, from: ListEnd, to: ListEnd): string | null {
+    return this.#exec(LIST_ID.lmove, source, destination, from, to) as string | null;
+  }
+
+  /** RPOPLPUSH: the element moved, or null if the source does not exist. */
+  rPopLPush(source: Argument, destination: Argument): string | null {
+    return this.#exec(LIST_ID.rpoplpush, source, destination) as string | null;
+  }
+
+  /** LMPOP: pops from the first non-empty list of `keys`: its key and elements, or null. */
+  lmPop(keys: Argument[], from: ListEnd, count?: number): { key: string; elements: string[] } | null {
+    const args: Argument[] = [keys.length, ...keys, from];
+    if (count !== undefined) args.push('COUNT', count);
+    const reply = this.#exec(LIST_ID.lmpop, ...args) as [string, string[]] | null;
+    return reply === null ? null : { key: reply[0], elements: reply[1] };
+  }
+  /** HSET: sets the fields; returns how many were new. */
+  hSet(key: Argument, fields: Record<string, Argument> | Iterable<readonly [Argument, Argument]>): number {
+    return toNumber(this.#exec(HASH_ID.hset, key, ...pairArguments(fields)));
+  }
+
+  hGet(key: Argument, field: Argument): string | null {
+    return this.#exec(HASH_ID.hget, key, field) as string | null;
+  }
+
+  /** HMSET: HSET replying 'OK' (deprecated in Redis, kept for compatibility). */
+  hmSet(key: Argument, fields: Record<string, Argument> | Iterable<readonly [Argument, Argument]>): 'OK' {
+    return this.#exec(HASH_ID.hmset, key, ...pairArguments(fields)) as 'OK';
+  }
+
+  /** HSETNX: sets the field only if it does not exist; true if it was set. */
+  hSetNx(key: Argument, field: Argument, value: Argument): boolean {
+    return this.#exec(HASH_ID.hsetnx, key, field, value) === 1;
+  }
+
+  /** HDEL: removes the fields; returns how many existed. */
+  hDel(key: Argument, ...fields: Argument[]): number {
+    return toNumber(this.#exec(HASH_ID.hdel, key, ...fields));
+  }
+
+  hExists(key: Argument, field: Argument): boolean {
+    return this.#exec(HASH_ID.hexists, key, field) === 1;
+  }
+
+  hLen(key: Argument): number {
+    return toNumber(this.#exec(HASH_ID.hlen, key));
+  }
+
+  /** HSTRLEN: the length of the field's value in bytes (0 if absent). */
+  hStrLen(key: Argument, field: Argument): number {
+    return toNumber(this.#exec(HASH_ID.hstrlen, key, field));
+  }
+
+  /** HMGET: the values of the fields, null for each missing one. */
+  hmGet(key: Argument, ...fields: Argument[]): (string | null)[] {
+    return this.#exec(HASH_ID.hmget, key, ...fields) as (string | null)[];
+  }
+
+  hKeys(key: Argument): string[] {
+    return this.#exec(HASH_ID.hkeys, key) as string[];
+  }
+
+  hVals(key: Argument): string[] {
+    return this.#exec(HASH_ID.hvals, key) as string[];
+  }
+
+  /** HGETALL as an object (field -> value); {} if the key does not exist. */
+  hGetAll(key: Argument): Record<string, string> {
+    // fromEntries defines own properties, so a field named __proto__ is kept as data.
+    return Object.fromEntries(flatPairs(this.#exec(HASH_ID.hgetall, key) as string[]));
+  }
+
+  /** HINCRBY: the field's integer value after adding `increment`. */
+  hIncrBy(key: Argument, field: Argument, increment: number | bigint): number {
+    return toNumber(this.#exec(HASH_ID.hincrby, key, field, increment));
+  }
+
+  /** HINCRBYFLOAT: the new value, as Redis formats it. */
+  hIncrByFloat(key: Argument, field: Argument, increment: number | string): string {
+    return this.#exec(HASH_ID.hincrbyfloat, key, field, increment) as string;
+  }
+
+  /** HRANDFIELD key: one random field, or null if the key does not exist. */
+  hRandField(key: Argument): string | null {
+    return this.#exec(HASH_ID.hrandfield, key) as string | null;
+  }
+
+  /** HRANDFIELD key count: distinct fields if count > 0, |count| picks with repeats if count < 0. */
+  hRandFieldCount(key: Argument, count: number): string[] {
+    return this.#exec(HASH_ID.hrandfield, key, count) as string[];
+  }
+
+  /** HRANDFIELD key count WITHVALUES, as [field, value] pairs. */
+  hRandFieldWithValues(key: Argument, count: number): [string, string][] {
+    return flatPairs(this.#exec(HASH_ID.hrandfield, key, count, 'WITHVALUES') as string[]);
+  }
+
+  /** HSCAN: one page of [field, value] pairs. */
+  hScan(key: Argument, cursor: string | number, options: HScanOptions = {}): HScanPage {
+    const args: Argument[] = [key, String(cursor)];
+    if (options.match !== undefined) args.push('MATCH', options.match);
+    if (options.count !== undefined) args.push('COUNT', options.count);
+    const [next, flat] = this.#exec(HASH_ID.hscan, ...args) as [string, string[]];
+    return { cursor: next, entries: flatPairs(flat) };
+  }
+
+  /** Every [field, value] pair of the hash, through HSCAN pages. */
+  *hScanIterator(key: Argument, options: HScanOptions = {}): Generator<[string, string], void, undefined> {
+    let cursor = '0';
+    do {
+      const page = this.hScan(key, cursor, options);
+      yield* page.entries;
+      cursor = page.cursor;
+    } while (cursor !== '0');
+  }
+  /** SADD: how many members were new. */
+  sAdd(key: Argument, ...members: Argument[]): number {
+    return toNumber(this.#exec(SET_ID.sadd, key, ...members));
+  }
+
+  /** SREM: how many members were removed. */
+  sRem(key: Argument, ...members: Argument[]): number {
+    return toNumber(this.#exec(SET_ID.srem, key, ...members));
+  }
+
+  sIsMember(key: Argument, member: Argument): boolean {
+    return this.#exec(SET_ID.sismember, key, member) === 1;
+  }
+
+  /** SMISMEMBER: one boolean per member, in order. */
+  sMIsMember(key: Argument, ...members: Argument[]): boolean[] {
+    return (this.#exec(SET_ID.smismember, key, ...members) as number[]).map((r) => r === 1);
+  }
+
+  /** SMEMBERS: every member, in no particular order ([] for a missing key). */
+  sMembers(key: Argument): string[] {
+    return this.#exec(SET_ID.smembers, key) as string[];
+  }
+
+  sCard(key: Argument): number {
+    return toNumber(this.#exec(SET_ID.scard, key));
+  }
+
+  /** SMOVE: true if the member was moved (or already in both, for source = destination). */
+  sMove(source: Argument, destination: Argument, member: Argument): boolean {
+    return this.#exec(SET_ID.smove, source, destination, member) === 1;
+  }
+
+  sInter(...keys: Argument[]): string[] {
+    return this.#exec(SET_ID.sinter, ...keys) as string[];
+  }
+
+  sUnion(...keys: Argument[]): string[] {
+    return this.#exec(SET_ID.sunion, ...keys) as string[];
+  }
+
+  /** SDIFF: the members of the first set that are in none of the others. */
+  sDiff(...keys: Argument[]): string[] {
+    return this.#exec(SET_ID.sdiff, ...keys) as string[];
+  }
+
+  /** SINTERSTORE: the size of the stored result (an empty result deletes `destination`). */
+  sInterStore(destination: Argument, ...keys: Argument[]): number {
+    return toNumber(this.#exec(SET_ID.sinterstore, destination, ...keys));
+  }
+
+  sUnionStore(destination: Argument, ...keys: Argument[]): number {
+    return toNumber(this.#exec(SET_ID.sunionstore, destination, ...keys));
+  }
+
+  sDiffStore(destination: Argument, ...keys: Argument[]): number {
+    return toNumber(this.#exec(SET_ID.sdiffstore, destination, ...keys));
+  }
+
+  /** SINTERCARD: the size of the intersection, counting up to `limit` (0 = no limit). */
+  sInterCard(keys: Argument[], limit?: number): number {
+    const args: Argument[] = [keys.length, ...keys];
+    if (limit !== undefined) args.push('LIMIT', limit);
+    return toNumber(this.#exec(SET_ID.sintercard, ...args));
+  }
+
+  /**
+   * SRANDMEMBER: without `count`, one random member (null for a missing
+   * key); with it, up to `count` distinct members, or |count| members with
+   * repeats when negative.
+   */
+  sRandMember(key: Argument): string | null;
+  sRandMember(key: Argument, count: number): string[];
+  sRandMember(key: Argument, count?: number): string | null | string[] {
+    if (count === undefined) return this.#exec(SET_ID.srandmember, key) as string | null;
+    return this.#exec(SET_ID.srandmember, key, count) as string[];
+  }
+
+  /** SPOP: removes and returns one random member (null if none), or up to `count`. */
+  sPop(key: Argument): string | null;
+  sPop(key: Argument, count: number): string[];
+  sPop(key: Argument, count?: number): string | null | string[] {
+    if (count === undefined) return this.#exec(SET_ID.spop, key) as string | null;
+    return this.#exec(SET_ID.spop, key, count) as string[];
+  }
+
+  /** One SSCAN step. Start with cursor '0'; done when it returns '0'. */
+  sScan(key: Argument, cursor: string | number, options: SScanOptions = {}): SScanPage {
+    const args: Argument[] = [key, cursor];
+    if (options.match !== undefined) args.push('MATCH', options.match);
+    if (options.count !== undefined) args.push('COUNT', options.count);
+    const [next, members] = this.#exec(SET_ID.sscan, ...args) as [string, string[]];
+    return { cursor: next, members };
+  }
+  // ---- sorted sets -------------------------------------------------------
+
+  /**
+   * ZADD: members as [score, member] pairs or a { member: score } record.
+   * Returns the number of members added (added + changed with `ch`).
+   */
+  zAdd(key: Argument, members: Iterable<readonly [number | string, Argument]> | Record<string, number>,
+    options: ZAddOptions = {}): number {
+    const args: Argument[] = [key];
+    if (options.nx) args.push('NX');
+    if (options.xx) args.push('XX');
+    if (options.gt) args.push('GT');
+    if (options.lt) args.push('LT');
+    if (options.ch) args.push('CH');
+    if (Symbol.iterator in members) {
+      for (const [score, member] of members as Iterable<readonly [number | string, Argument]>) args.push(score, member);
+    } else {
+      for (const [member, score] of Object.entries(members)) args.push(score, member);
+    }
+    return toNumber(this.#exec(ZSET_ID.zadd, ...args));
+  }
+
+  /** ZADD ... INCR: the new score, or null when a condition prevented the update. */
+  zAddIncr(key: Argument, increment: number | string, member: Argument, options: ZAddOptions = {}): number | null {
+    const args: Argument[] = [key];
+    if (options.nx) args.push('NX');
+    if (options.xx) args.push('XX');
+    if (options.gt) args.push('GT');
+    if (options.lt) args.push('LT');
+    const reply = this.#exec(ZSET_ID.zadd, ...args, 'INCR', increment, member);
+    return reply === null ? null : toScore(reply);
+  }
+
+  zCard(key: Argument): number {
+    return toNumber(this.#exec(ZSET_ID.zcard, key));
+  }
+
+  /** ZSCORE: the member's score, or null. */
+  zScore(key: Argument, member: Argument): number | null {
+    const reply = this.#exec(ZSET_ID.zscore, key, member);
+    return reply === null ? null : toScore(reply);
+  }
+
+  /** ZMSCORE: one score (or null) per member, in order. */
+  zmScore(key: Argument, ...members: Argument[]): (number | null)[] {
+    return (this.#exec(ZSET_ID.zmscore, key, ...members) as (string | null)[]).map((r) => (r === null ? null : toScore(r)));
+  }
+
+  /** ZINCRBY: the new score. */
+  zIncrBy(key: Argument, increment: number | string, member: Argument): number {
+    return toScore(this.#exec(ZSET_ID.zincrby, key, increment, member));
+  }
+
+  /** ZREM: how many members were removed. */
+  zRem(key: Argument, ...members: Argument[]): number {
+    return toNumber(this.#exec(ZSET_ID.zrem, key, ...members));
+  }
+
+  /** ZRANK: the 0-based rank by ascending score, or null. */
+  zRank(key: Argument, member: Argument): number | null {
+    const reply = this.#exec(ZSET_ID.zrank, key, member);
+    return reply === null ? null : toNumber(reply);
+  }
+
+  zRevRank(key: Argument, member: Argument): number | null {
+    const reply = this.#exec(ZSET_ID.zrevrank, key, member);
+    return reply === null ? null : toNumber(reply);
+  }
+
+  /** ZCOUNT: members with a score in [min, max] ("(" makes a bound exclusive). */
+  zCount(key: Argument, min: number | string, max: number | string): number {
+    return toNumber(this.#exec(ZSET_ID.zcount, key, min, max));
+  }
+
+  /** ZRANGE: members by rank (default), score or lex range. */
+  zRange(key: Argument, start: Argument, stop: Argument, options: ZRangeOptions = {}): string[] {
+    return this.#exec(ZSET_ID.zrange, key, start, stop, ...zRangeArguments(options)) as string[];
+  }
+
+  /** ZRANGE ... WITHSCORES (not with `by: 'lex'`). */
+  zRangeWithScores(key: Argument, start: Argument, stop: Argument, options: ZRangeOptions = {}): ZMember[] {
+    return toZMembers(this.#exec(ZSET_ID.zrange, key, start, stop, ...zRangeArguments(options), 'WITHSCORES'));
+  }
+
+  zRangeByScore(key: Argument, min: number | string, max: number | string, limit?: ZLimit): string[] {
+    return this.#exec(ZSET_ID.zrangebyscore, key, min, max, ...zLimitArguments(limit)) as string[];
+  }
+
+  zRevRangeByScore(key: Argument, max: number | string, min: number | string, limit?: ZLimit): string[] {
+    return this.#exec(ZSET_ID.zrevrangebyscore, key, max, min, ...zLimitArguments(limit)) as string[];
+  }
+
+  zRevRange(key: Argument, start: number, stop: number): string[] {
+    return this.#exec(ZSET_ID.zrevrange, key, start, stop) as string[];
+  }
+
+  /** ZRANGEBYLEX: bounds are "[x", "(x", "-" or "+". */
+  zRangeByLex(key: Argument, min: Argument, max: Argument, limit?: ZLimit): string[] {
+    return this.#exec(ZSET_ID.zrangebylex, key, min, max, ...zLimitArguments(limit)) as string[];
+  }
+
+  zRevRangeByLex(key: Argument, max: Argument, min: Argument, limit?: ZLimit): string[] {
+    return this.#exec(ZSET_ID.zrevrangebylex, key, max, min, ...zLimitArguments(limit)) as string[];
+  }
+
+  zLexCount(key: Argument, min: Argument, max: Argument): number {
+    return toNumber(this.#exec(ZSET_ID.zlexcount, key, min, max));
+  }
+
+  zRemRangeByRank(key: Argument, start: number, stop: number): number {
+    return toNumber(this.#exec(ZSET_ID.zremrangebyrank, key, start, stop));
+  }
+
+  zRemRangeByScore(key: Argument, min: number | string, max: number | string): number {
+    return toNumber(this.#exec(ZSET_ID.zremrangebyscore, key, min, max));
+  }
+
+  zRemRangeByLex(key: Argument, min: Argument, max: Argument): number {
+    return toNumber(this.#exec(ZSET_ID.zremrangebylex, key, min, max));
+  }
+
+  /** ZPOPMIN: removes and returns up to `count` (default 1) lowest members. */
+  zPopMin(key: Argument, count?: number): ZMember[] {
+    return toZMembers(this.#exec(ZSET_ID.zpopmin, key, ...(count === undefined ? [] : [count])));
+  }
+
+  zPopMax(key: Argument, count?: number): ZMember[] {
+    return toZMembers(this.#exec(ZSET_ID.zpopmax, key, ...(count === undefined ? [] : [count])));
+  }
+
+  /** ZRANGESTORE: the size of the stored range (an empty one deletes `destination`). */
+  zRangeStore(destination: Argument, source: Argument, min: Argument, max: Argument, options: ZRangeOptions = {}): number {
+    return toNumber(this.#exec(ZSET_ID.zrangestore, destination, source, min, max, ...zRangeArguments(options)));
+  }
+
+  zUnionStore(destination: Argument, keys: Argument[], options: ZCombineOptions = {}): number {
+    return toNumber(this.#exec(ZSET_ID.zunionstore, destination, ...zCombineArguments(keys, options)));
+  }
+
+  zInterStore(destination: Argument, keys: Argument[], options: ZCombineOptions = {}): number {
+    return toNumber(this.#exec(ZSET_ID.zinterstore, destination, ...zCombineArguments(keys, options)));
+  }
+
+  zDiffStore(destination: Argument, keys: Argument[]): number {
+    return toNumber(this.#exec(ZSET_ID.zdiffstore, destination, keys.length, ...keys));
+  }
+
+  zUnion(keys: Argument[], options: ZCombineOptions = {}): ZMember[] {
+    return toZMembers(this.#exec(ZSET_ID.zunion, ...zCombineArguments(keys, options), 'WITHSCORES'));
+  }
+
+  zInter(keys: Argument[], options: ZCombineOptions = {}): ZMember[] {
+    return toZMembers(this.#exec(ZSET_ID.zinter, ...zCombineArguments(keys, options), 'WITHSCORES'));
+  }
+
+  /** ZDIFF: the members of the first key in none of the others, with their scores. */
+  zDiff(keys: Argument[]): ZMember[] {
+    return toZMembers(this.#exec(ZSET_ID.zdiff, keys.length, ...keys, 'WITHSCORES'));
+  }
+
+  /** ZINTERCARD: the size of the intersection, counting up to `limit` (0 = no limit). */
+  zInterCard(keys: Argument[], limit?: number): number {
+    const args: Argument[] = [keys.length, ...keys];
+    if (limit !== undefined) args.push('LIMIT', limit);
+    return toNumber(this.#exec(ZSET_ID.zintercard, ...args));
+  }
+
+  /** ZMPOP: pops from the first non-empty key; null when all are empty. */
+  zmPop(keys: Argument[], where: 'MIN' | 'MAX', count?: number): { key: string; members: ZMember[] } | null {
+    const args: Argument[] = [keys.length, ...keys, where];
+    if (count !== undefined) args.push('COUNT', count);
+    const reply = this.#exec(ZSET_ID.zmpop, ...args) as [string, [string, string][]] | null;
+    if (reply === null) return null;
+    return { key: reply[0], members: reply[1].map(([member, score]) => ({ member, score: toScore(score) })) };
+  }
+
+  /**
+   * ZRANDMEMBER: without `count`, one random member (null for a missing
+   * key); with it, up to `count` distinct members, or |count| with repeats
+   * when negative.
+   */
+  zRandMember(key: Argument): string | null;
+  zRandMember(key: Argument, count: number): string[];
+  zRandMember(key: Argument, count?: number): string | null | string[] {
+    if (count === undefined) return this.#exec(ZSET_ID.zrandmember, key) as string | null;
+    return this.#exec(ZSET_ID.zrandmember, key, count) as string[];
+  }
+
+  /** One ZSCAN step. Start with cursor '0'; done when it returns '0'. */
+  zScan(key: Argument, cursor: string | number, options: ZScanOptions = {}): ZScanPage {
+    const args: Argument[] = [key, cursor];
+    if (options.match !== undefined) args.push('MATCH', options.match);
+    if (options.count !== undefined) args.push('COUNT', options.count);
+    const [next, flat] = this.#exec(ZSET_ID.zscan, ...args) as [string, string[]];
+    return { cursor: next, members: toZMembers(flat) };
   }
 
   // ---- keys ----------------------------------------------------------------

@@ -30,7 +30,8 @@ const CommandTable& CommandTable::instance() {
 }
 
 CommandTable::CommandTable() {
-  for (auto family : {stringCommands(), keyCommands(), serverCommands()}) {
+  for (auto family : {stringCommands(), keyCommands(), serverCommands(), listCommands(), hashCommands(),
+                      setCommands(), zsetCommands()}) {
     for (const CommandSpec& spec : family) commands_.push_back(&spec);
   }
   size_t slots = 16;

@@ -36,5 +36,9 @@ class CommandTable {
 std::span<const CommandSpec> stringCommands();
 std::span<const CommandSpec> keyCommands();
 std::span<const CommandSpec> serverCommands();
+std::span<const CommandSpec> listCommands();
+std::span<const CommandSpec> hashCommands();
+std::span<const CommandSpec> setCommands();
+std::span<const CommandSpec> zsetCommands();
 
 }  // namespace ember

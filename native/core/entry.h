@@ -69,7 +69,8 @@ class Entry {
   // A raw string of `length` zero bytes, to be filled by the caller.
   static Entry* newRawString(MemoryCounter& mem, ByteView key, size_t length, int64_t expire_at);
   // New entry holding a collection (type must not be kString); the entry
-  // takes ownership of `value`.
+  // owns `value` from then on. If the allocation throws, `value` is still
+  // the caller's to free.
   static Entry* newCollection(MemoryCounter& mem, ByteView key, ValueType type, Collection* value,
                               int64_t expire_at);
   // The same value under a new key with the given expiry, as a new shell:

@@ -19,6 +19,7 @@ inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of rang
 inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kOutOfMemory = "ERR out of memory";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 
 // A client-supplied text as Redis embeds it in an error (%s in
 // addReplyErrorFormat): cut at its first NUL (and at `limit` bytes, for

@@ -39,8 +39,6 @@ struct StoreConfig {
   int64_t hash_max_listpack_entries = 128;
   int64_t hash_max_listpack_value = 64;
   int64_t set_max_intset_entries = 512;
-  int64_t set_max_listpack_entries = 128;
-  int64_t set_max_listpack_value = 64;
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
   // List chunk size: negative = bytes per chunk (-1 4 KiB ... -5 64 KiB),

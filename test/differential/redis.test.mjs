@@ -13,6 +13,10 @@
  * starts from FLUSHALL on both sides. Commands run in pipelined batches;
  * a few run one at a time with extra commands around them:
  *   SCAN       driven to completion on each side, keys compared as a set
+ *   SSCAN      the same, members compared as a set (sets family)
+ *   SRANDMEMBER, SPOP  checked against SMEMBERS read just before (random);
+ *              after SPOP emberkv's key is rebuilt from Redis's (sets family)
+ *   HSCAN      the same per hash: field/value pairs compared as a set
  *   RANDOMKEY  any key will do, but it must EXIST on both sides
  *   DBSIZE     after an EXISTS of every key: Redis keeps a key SET with a
  *              past EXAT/PXAT until it is touched (or reclaimed, at random)
@@ -35,6 +39,7 @@ import {
   redisReply, replyMismatch,
 } from '../support/reply.mjs';
 import { MODEL_COMMANDS, Model } from '../property/model.mjs';
+import { randomPickMismatch } from '../support/generators/sets.mjs';
 
 const FIXED_SEEDS = [
   1, 2, 3, 42, 1337, 9001, 65537, 271828, 314159, 1000003, 20240601, 424242, 777777, 8675309, 12345678,
@@ -64,6 +69,13 @@ if (!REDIS) {
     `${SEEDS.length} sequences x ${PER_SEQUENCE} commands\n`);
 }
 const SKIP = REDIS ? false : 'redis-server not found on PATH: differential suite SKIPPED';
+
+// emberkv's encoding thresholds are those of Redis's shipped redis.conf; a
+// redis-server started without a config file compiles in 512 for hashes.
+// Give it the same settings so OBJECT ENCODING can be compared exactly.
+const REDIS_SETTINGS = ['--hash-max-listpack-entries', '128', '--hash-max-listpack-value', '64',
+  '--zset-max-listpack-entries', '128', '--zset-max-listpack-value', '64', '--set-max-intset-entries', '512',
+  '--list-max-listpack-size', '-2'];
 
 // ---- sides: something that runs a batch of commands and returns normalized replies ----
 
@@ -103,6 +115,71 @@ async function fullScan(side, args) {
   return '!SCAN did not finish in 10000 pages';
 }
 
+/** HSCAN key cursor ... to completion: the first error, or ['$"0"', sorted field/value pairs]. */
+async function fullHScan(side, args) {
+  const pairs = new Set();
+  let command = args;
+  for (let page = 0; page < 10_000; page++) {
+    const [reply] = await side.run([command]);
+    if (isError(reply)) return page === 0 ? reply : `!error after ${page} pages: ${reply}`;
+    if (!Array.isArray(reply) || reply.length !== 2 || !isBulk(reply[0]) || !Array.isArray(reply[1]) ||
+      reply[1].length % 2 !== 0) {
+      return `!not an HSCAN page: ${formatReply(reply)}`;
+    }
+    for (let j = 0; j < reply[1].length; j += 2) pairs.add(`${reply[1][j]} => ${reply[1][j + 1]}`);
+    const cursor = bulkBytes(reply[0]);
+    if (cursor.toString('latin1') === '0') return ['$"0"', [...pairs].sort()];
+    command = [args[0], args[1], cursor, ...args.slice(3)];
+  }
+  return '!HSCAN did not finish in 10000 pages';
+}
+
+// ---- sets family: SSCAN to completion; SRANDMEMBER / SPOP checked against the members ----
+
+/** SSCAN from the generated cursor to completion: the first error, or ['$"0"', sorted distinct members]. */
+async function fullSScan(side, args) {
+  const members = new Set();
+  let command = args;
+  for (let page = 0; page < 10_000; page++) {
+    const [reply] = await side.run([command]);
+    if (isError(reply)) return page === 0 ? reply : `!error after ${page} pages: ${reply}`;
+    if (!Array.isArray(reply) || reply.length !== 2 || !isBulk(reply[0]) || !Array.isArray(reply[1])) {
+      return `!not an SSCAN page: ${formatReply(reply)}`;
+    }
+    for (const m of reply[1]) members.add(m);
+    const cursor = bulkBytes(reply[0]);
+    if (cursor.toString('latin1') === '0') return ['$"0"', [...members].sort()];
+    command = [args[0], args[1], cursor, ...args.slice(3)];
+  }
+  return '!SSCAN did not finish in 10000 pages';
+}
+
+/** SRANDMEMBER / SPOP with a key (and maybe a count): random, so checked against SMEMBERS taken just before. */
+const isRandomSetPick = (args) => ['SRANDMEMBER', 'SPOP'].includes(commandName(args)) && (args.length === 2 || args.length === 3);
+/** Not a member the generators produce: lets a resync rebuild a hashtable-encoded set of integers. */
+const RESYNC_SENTINEL = '\x00emberkv-resync\x00';
+
+/**
+ * After SPOP the two sides popped different members: make `sut`'s key what `ref`'s is
+ * (members, encoding, expiry), as '+' steps of the history.
+ */
+async function resyncSetKey(ref, sut, key) {
+  const [type, members, encoding, expireAt] = await ref.run([
+    ['TYPE', key], ['SMEMBERS', key], ['OBJECT', 'ENCODING', key], ['PEXPIRETIME', key],
+  ]);
+  const fix = [['DEL', key]];
+  if (type === '+set') {
+    const ms = members.map(bulkBytes);
+    if (encoding === '$"hashtable"') {
+      fix.push(['SADD', key, RESYNC_SENTINEL, ...ms], ['SREM', key, RESYNC_SENTINEL]);
+    } else {
+      fix.push(['SADD', key, ...ms]);
+    }
+    if (intOf(expireAt) > 0n) fix.push(['PEXPIREAT', key, String(intOf(expireAt))]);
+  }
+  return { fix, replies: await sut.run(fix) };
+}
+
 // ---- one sequence ---------------------------------------------------------------------
 
 function mismatchReport({ label, seed, step, total, args, ref, sut, refReply, sutReply, why, history }) {
@@ -121,7 +198,8 @@ function mismatchReport({ label, seed, step, total, args, ref, sut, refReply, su
 
 const isIdletime = (args) => commandName(args) === 'OBJECT' && args.length === 3 && commandName([args[1]]) === 'IDLETIME';
 /** Commands that need extra commands around them, so run outside the pipelined batches. */
-const runsAlone = (args) => ['SCAN', 'RANDOMKEY', 'DBSIZE'].includes(commandName(args)) || isIdletime(args);
+const runsAlone = (args) => ['SCAN', 'HSCAN', 'SSCAN', 'RANDOMKEY', 'DBSIZE'].includes(commandName(args)) || isIdletime(args) ||
+  isRandomSetPick(args);
 
 /**
  * Runs `commands` on `ref` and `sut` side by side, comparing every reply;
@@ -157,6 +235,25 @@ async function runSequence({ label, seed, commands, ref, sut, tolerance = REAL_C
     if (name === 'SCAN') {
       const args = resolveArgs(commands[i++], Date.now());
       check(`${step} (driven to completion)`, args, await fullScan(ref, args), await fullScan(sut, args));
+    } else if (name === 'SSCAN') {
+      const args = resolveArgs(commands[i++], Date.now());
+      check(`${step} (driven to completion)`, args, await fullSScan(ref, args), await fullSScan(sut, args));
+    } else if (isRandomSetPick(commands[i])) {
+      // Both sides hold the same set: read it, then check each reply against it. SPOP then
+      // leaves them with different members, so sut's key is rebuilt from ref's.
+      const args = commands[i++];
+      const [members] = await compare([['SMEMBERS', args[1]]], () => `${step}+`);
+      const [a] = await ref.run([args]);
+      const [b] = await sut.run([args]);
+      const random = !isError(a) && !isError(b);
+      check(step, args, a, b, random ? randomPickMismatch(args, members, a, b) : replyMismatch(args, a, b));
+      if (name === 'SPOP' && random && ref.name === 'redis-server') {
+        const { fix, replies } = await resyncSetKey(ref, sut, args[1]);
+        fix.forEach((f, j) => history.push({ step: `${step}+resync`, args: f, ref: null, sut: replies[j] }));
+      }
+    } else if (name === 'HSCAN') {
+      const args = resolveArgs(commands[i++], Date.now());
+      check(`${step} (driven to completion)`, args, await fullHScan(ref, args), await fullHScan(sut, args));
     } else if (name === 'RANDOMKEY') {
       const args = commands[i++];
       const [a] = await ref.run([args]);
@@ -196,7 +293,7 @@ async function runSequence({ label, seed, commands, ref, sut, tolerance = REAL_C
 
 test('emberkv replies exactly like redis-server', { skip: SKIP, timeout: 600_000 }, async (t) => {
   const { Engine } = await import('emberkv');
-  const server = await startRedisServer();
+  const server = await startRedisServer({ extraArgs: REDIS_SETTINGS });
   t.after(() => server.stop());
   const client = await server.connect();
   const arb = commandArbitrary(makeContext());
@@ -217,7 +314,7 @@ test('emberkv replies exactly like redis-server', { skip: SKIP, timeout: 600_000
 });
 
 test('the property suite\'s reference model replies like redis-server', { skip: SKIP, timeout: 300_000 }, async (t) => {
-  const server = await startRedisServer();
+  const server = await startRedisServer({ extraArgs: REDIS_SETTINGS });
   t.after(() => server.stop());
   const client = await server.connect();
   const arb = commandArbitrary(makeContext(), { only: MODEL_COMMANDS });

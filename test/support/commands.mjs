@@ -23,6 +23,10 @@
  * below: `lists: (ctx) => ({ LPUSH: entry(6, fc.tuple(...)), ... })`.
  */
 import fc from 'fast-check';
+import { hashGenerators } from './generators/hashes.mjs';
+import { listGenerators } from './generators/lists.mjs';
+import { setGenerators } from './generators/sets.mjs';
+import { zsetGenerators } from './generators/zsets.mjs';
 
 // ---- absolute times ----------------------------------------------------------
 
@@ -80,12 +84,12 @@ export function pick(...pairs) {
 }
 
 /** An integer in [min, max] as a decimal string. */
-const intString = (min, max) => fc.integer({ min, max }).map(String);
+export const intString = (min, max) => fc.integer({ min, max }).map(String);
 /**
  * Uniform in [min, max]: real-clock TTLs must not cluster (fast-check favours
  * small values), or two TTLs could tie and GT/LT would depend on the ms skew.
  */
-const uniform = (min, max) => fc.noBias(fc.integer({ min, max }));
+export const uniform = (min, max) => fc.noBias(fc.integer({ min, max }));
 
 /**
  * The building blocks every generator draws from. `scale: 'long'` (the
@@ -172,10 +176,10 @@ export function makeContext({ scale = 'long' } = {}) {
  */
 export const entry = (weight, arbitrary, { mutate = true } = {}) => ({ weight, arbitrary, mutate });
 
-const cmd = (name, ...args) => fc.tuple(fc.constant(name), ...args);
+export const cmd = (name, ...args) => fc.tuple(fc.constant(name), ...args);
 /** [name, ...list of args] with the list drawn from `listArb`. */
-const cmdList = (name, listArb) => listArb.map((list) => [name, ...list]);
-const optionGroups = (maxLength, ...groups) =>
+export const cmdList = (name, listArb) => listArb.map((list) => [name, ...list]);
+export const optionGroups = (maxLength, ...groups) =>
   fc.array(pick(...groups), { maxLength }).map((gs) => gs.flat());
 
 export const families = {
@@ -304,6 +308,11 @@ export const families = {
       fc.array(pick([3, ctx.value], [1, fc.constantFrom('a\r\nb', 'y'.repeat(140))]), { maxLength: 3 }),
     ).map(([name, args]) => [name, ...args])),
   }),
+
+  lists: (ctx) => listGenerators(ctx),
+  hashes: (ctx) => hashGenerators(ctx),
+  sets: (ctx) => setGenerators(ctx),
+  zsets: (ctx) => zsetGenerators(ctx),
 };
 
 // ---- mutations and the combined arbitrary ----------------------------------------

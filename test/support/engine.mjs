@@ -1,7 +1,8 @@
 // Helpers shared by the unit tests: engines on a manual clock, and an
 // assertion for Redis error replies.
 import assert from 'node:assert/strict';
-import { Engine, EmberError } from 'emberkv';
+import { test } from 'node:test';
+import { Engine, EmberError, commands } from 'emberkv';
 
 /** A fixed "now" in ms for the manual clock. */
 export const T0 = 1_700_000_000_000;
@@ -45,4 +46,23 @@ export function fails(e, message, ...args) {
       return true;
     },
   );
+}
+
+/**
+ * One test per command: its declaration in the native command table is
+ * what Redis 7.0's COMMAND INFO says. `expected` maps a command name to
+ * [arity, flags, categories, firstKey, lastKey, keyStep].
+ */
+export function testDeclarations(expected) {
+  const table = new Map(commands().map((c) => [c.name, c]));
+  for (const [name, [arity, flags, categories, first, last, step]] of Object.entries(expected)) {
+    test(name, () => {
+      const c = table.get(name);
+      assert.ok(c, `${name} is declared`);
+      assert.equal(c.arity, arity);
+      assert.deepEqual([...c.flags].sort(), [...flags].sort());
+      assert.deepEqual([...c.categories].sort(), [...categories].sort());
+      assert.deepEqual([c.firstKey, c.lastKey, c.keyStep], [first, last, step]);
+    });
+  }
 }

@@ -4,7 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmberError, commands } from 'emberkv';
-import { T0, withEngine, fails } from '../support/engine.mjs';
+import { T0, withEngine, fails, testDeclarations } from '../support/engine.mjs';
 
 const SYNTAX = 'ERR syntax error';
 const NOT_INT = 'ERR value is not an integer or out of range';
@@ -46,16 +46,7 @@ describe('command table', () => {
     decrby: [3, ['write', 'denyoom', 'fast'], ['write', 'string', 'fast'], 1, 1, 1],
     incrbyfloat: [3, ['write', 'denyoom', 'fast'], ['write', 'string', 'fast'], 1, 1, 1],
   };
-  for (const [name, [ar, flags, categories, first, last, step]] of Object.entries(expected)) {
-    test(name, () => {
-      const c = table.get(name);
-      assert.ok(c, `${name} is declared`);
-      assert.equal(c.arity, ar);
-      assert.deepEqual([...c.flags].sort(), [...flags].sort());
-      assert.deepEqual([...c.categories].sort(), [...categories].sort());
-      assert.deepEqual([c.firstKey, c.lastKey, c.keyStep], [first, last, step]);
-    });
-  }
+  testDeclarations(expected);
 
   test('arity errors use the lower-case name', withEngine((e) => {
     fails(e, arity('get'), 'GET');

@@ -28,6 +28,7 @@
 #include "../errors.h"
 #include "../glob.h"
 #include "../keyspace.h"
+#include "../scan_cursor.h"
 #include "../numbers.h"
 #include "../store.h"
 
@@ -36,7 +37,6 @@ namespace {
 
 // Redis 7.0 error texts not (yet) in errors.h.
 constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
-constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 constexpr std::string_view kIntRange = "ERR value is out of range, value must between -2147483648 and 2147483647";
 constexpr std::string_view kExpireNxConflict = "ERR NX and XX, GT or LT options at the same time are not compatible";
 constexpr std::string_view kExpireGtLtConflict = "ERR GT and LT options at the same time are not compatible";
@@ -328,38 +328,10 @@ void keysCommand(CommandContext& ctx) {
   ctx.reply.endAggregate(at, n);
 }
 
-bool isCSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
-
-// Redis reads SCAN cursors with strtoul() over the C string: no leading
-// space, an optional sign ('-' negates modulo 2^64), decimal digits only,
-// nothing after them; overflow is an error. An empty cursor reads as 0.
-std::optional<uint64_t> parseScanCursor(ByteView arg) {
-  ByteView text = cStringPrefix(arg);
-  if (text.empty()) return 0;
-  if (isCSpace(text[0])) return std::nullopt;
-  size_t i = 0;
-  bool negative = false;
-  if (text[0] == '+' || text[0] == '-') {
-    negative = text[0] == '-';
-    i = 1;
-  }
-  if (i == text.size()) return std::nullopt;  // a sign alone: nothing parsed
-  uint64_t v = 0;
-  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-  for (; i < text.size(); i++) {
-    char c = text[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (kMax - digit) / 10) return std::nullopt;  // ERANGE
-    v = v * 10 + digit;
-  }
-  return negative ? 0 - v : v;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void scanCommand(CommandContext& ctx) {
-  std::optional<uint64_t> cursor = parseScanCursor(ctx.arg(1));
-  if (!cursor) return ctx.reply.error(kInvalidCursor);
+  std::optional<uint64_t> cursor = parseScanCursorArg(ctx.arg(1));
+  if (!cursor) return ctx.reply.error(err::kInvalidCursor);
   uint64_t count = 10;
   ByteView pattern;
   bool use_pattern = false;

@@ -1,0 +1,193 @@
+// npm run bench:datatypes — how each data type's operations scale with the
+// size of the collection, for emberkv embedded and for redis-server (through
+// ioredis, pipelined) in the same run.
+//
+// For each size (default 1k, 10k, 100k, 1M elements) one list, hash, set and
+// sorted set of that size is built, then each operation runs against it for
+// BENCH_TIME_MS (default 300 ms), ROUNDS times (default 3); the table shows
+// the median ns per operation. Operations keep the size constant (updates of
+// existing members, LPUSH paired with RPOP), so the size is what it says.
+// The last column is cost at the largest size over cost at 10k: an O(log n)
+// operation should stay within about 2.5x there; LINDEX in the middle of a
+// list is O(n) by nature (it walks chunks).
+//
+// Redis numbers are for reference: a network client pays a round trip, so
+// they are measured with pipelines of PIPELINE (default 100) commands and
+// show the server's cost per command plus the client's, not a single call's
+// latency. Set BENCH_REDIS=0 to skip redis-server.
+import { Engine } from 'emberkv';
+import Redis from 'ioredis';
+import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
+import { printTable } from './support.mjs';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
+const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 300);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PIPELINE = Number(process.env.PIPELINE ?? 100);
+const WITH_REDIS = process.env.BENCH_REDIS !== '0' && hasRedisServer();
+
+const member = (i) => `member:${i}`;
+
+/** A deterministic pseudo-random index stream (xorshift), the same for both stores. */
+function indexes(n) {
+  let x = 0x9e3779b9;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+}
+
+/** The operations: each returns the command to run next (name + args). */
+function operations(n) {
+  const next = indexes(n);
+  const middle = Math.floor(n / 2);
+  let tick = 0;
+  return {
+    'ZADD (update score)': () => ['ZADD', 'z', String(next()), member(next())],
+    ZRANK: () => ['ZRANK', 'z', member(next())],
+    'ZRANGE 10 by rank': () => {
+      const r = next();
+      return ['ZRANGE', 'z', String(r), String(r + 9)];
+    },
+    'ZRANGEBYSCORE 10': () => {
+      const r = next();
+      return ['ZRANGEBYSCORE', 'z', String(r), String(r + 9)];
+    },
+    'LPUSH + RPOP': () => (tick++ & 1 ? ['RPOP', 'l'] : ['LPUSH', 'l', 'x']),
+    'LINDEX middle': () => ['LINDEX', 'l', String(middle)],
+    'HSET (update)': () => ['HSET', 'h', member(next()), 'v'],
+    HGET: () => ['HGET', 'h', member(next())],
+    'SADD (existing)': () => ['SADD', 's', member(next())],
+    SISMEMBER: () => ['SISMEMBER', 's', member(next())],
+  };
+}
+
+/** Commands that build the four collections of size n, in chunks. */
+function* buildCommands(n) {
+  const chunk = 1000;
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk);
+    const z = ['ZADD', 'z'];
+    const l = ['RPUSH', 'l'];
+    const h = ['HSET', 'h'];
+    const s = ['SADD', 's'];
+    for (let i = start; i < end; i++) {
+      z.push(String(i), member(i));
+      l.push(`item:${i}`);
+      h.push(member(i), `value:${i}`);
+      s.push(member(i));
+    }
+    yield z;
+    yield l;
+    yield h;
+    yield s;
+  }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function timeEmberkv(engine, makeCommand) {
+  const samples = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let ops = 0;
+    const start = process.hrtime.bigint();
+    const deadline = start + BigInt(TIME_MS) * 1_000_000n;
+    let now = start;
+    while (now < deadline) {
+      for (let i = 0; i < 64; i++) engine.call(...makeCommand());
+      ops += 64;
+      now = process.hrtime.bigint();
+    }
+    samples.push(Number(now - start) / ops);
+  }
+  return median(samples);
+}
+
+async function timeRedis(client, makeCommand) {
+  const samples = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let ops = 0;
+    const start = process.hrtime.bigint();
+    const deadline = start + BigInt(TIME_MS) * 1_000_000n;
+    let now = start;
+    while (now < deadline) {
+      const pipeline = client.pipeline();
+      for (let i = 0; i < PIPELINE; i++) {
+        const [name, ...args] = makeCommand();
+        pipeline.call(name, ...args);
+      }
+      await pipeline.exec();
+      ops += PIPELINE;
+      now = process.hrtime.bigint();
+    }
+    samples.push(Number(now - start) / ops);
+  }
+  return median(samples);
+}
+
+const results = {}; // op -> { emberkv: {size: ns}, redis: {size: ns} }
+const record = (op, side, size, ns) => {
+  results[op] ??= { emberkv: {}, redis: {} };
+  results[op][side][size] = ns;
+};
+
+let server = null;
+let client = null;
+if (WITH_REDIS) {
+  server = await startRedisServer({ extraArgs: ['--hash-max-listpack-entries', '128'] });
+  client = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
+  await client.connect();
+}
+
+try {
+  for (const n of SIZES) {
+    const engine = new Engine({ backgroundUpkeep: false });
+    for (const command of buildCommands(n)) engine.call(...command);
+    for (const [op, makeCommand] of Object.entries(operations(n))) record(op, 'emberkv', n, timeEmberkv(engine, makeCommand));
+    engine.close();
+    if (client) {
+      await client.flushall();
+      let pipeline = client.pipeline();
+      let queued = 0;
+      for (const [name, ...args] of buildCommands(n)) {
+        pipeline.call(name, ...args);
+        if (++queued === 50) {
+          await pipeline.exec();
+          pipeline = client.pipeline();
+          queued = 0;
+        }
+      }
+      await pipeline.exec();
+      for (const [op, makeCommand] of Object.entries(operations(n))) record(op, 'redis', n, await timeRedis(client, makeCommand));
+    }
+  }
+} finally {
+  if (client) client.disconnect();
+  if (server) await server.stop();
+}
+
+const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+const largest = SIZES[SIZES.length - 1];
+const base = SIZES.includes(10_000) ? 10_000 : SIZES[0];
+const ns = (v) => (v === undefined ? '-' : v >= 10_000 ? `${(v / 1000).toFixed(1)} us` : `${v.toFixed(0)} ns`);
+if (!WITH_REDIS) console.log('\n(redis-server not measured: not on PATH, or BENCH_REDIS=0)');
+for (const side of WITH_REDIS ? ['emberkv', 'redis'] : ['emberkv']) {
+  const title = side === 'emberkv'
+    ? 'emberkv (embedded, engine.call)'
+    : `redis-server via ioredis (pipelines of ${PIPELINE})`;
+  console.log(`\n${title}: median time per operation, ${ROUNDS} rounds of ${TIME_MS} ms\n`);
+  printTable(
+    ['operation', ...SIZES.map(label), `${label(largest)} / ${label(base)}`],
+    Object.entries(results).map(([op, r]) => [
+      op,
+      ...SIZES.map((n) => ns(r[side][n])),
+      r[side][largest] && r[side][base] ? `${(r[side][largest] / r[side][base]).toFixed(2)}x` : '-',
+    ]),
+  );
+}
