@@ -6,7 +6,7 @@
  *
  *   npm run test:redis
  *   EMBERKV_SEED=123 npm run test:redis          # replay a seed (fixed or random)
- *   EMBERKV_DIFF_COMMANDS=50000 npm run test:redis   # total commands (default 30000)
+ *   EMBERKV_DIFF_COMMANDS=50000 npm run test:redis   # total commands (default 50000)
  *
  * Seeds: a fixed list, plus one random seed per run, printed up front;
  * EMBERKV_SEED replaces the random one. Each seed is one sequence that
@@ -49,7 +49,7 @@ const randomSeed = process.env.EMBERKV_SEED !== undefined
   ? Number(process.env.EMBERKV_SEED)
   : Math.floor(Math.random() * 2 ** 31);
 const SEEDS = [...FIXED_SEEDS, randomSeed];
-const TOTAL = Number(process.env.EMBERKV_DIFF_COMMANDS ?? 30_000);
+const TOTAL = Number(process.env.EMBERKV_DIFF_COMMANDS ?? 50_000);
 const PER_SEQUENCE = Math.max(1, Math.ceil(TOTAL / SEEDS.length));
 const BATCH = 64;
 
