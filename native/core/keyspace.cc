@@ -90,6 +90,17 @@ void Keyspace::put(Entry* fresh) {
   if (fresh->hasExpire()) expires_count_++;
 }
 
+void Keyspace::putCollection(ByteView key, ValueType type, Collection* value) {
+  Entry* fresh;
+  try {
+    fresh = Entry::newCollection(memory_, key, type, value, kNoExpire);
+  } catch (...) {
+    destroyCollection(value);
+    throw;
+  }
+  put(fresh);  // on failure put frees `fresh`, and with it `value`
+}
+
 void Keyspace::eraseEntry(ByteView key, uint64_t hash) {
   Entry* e = table_.erase(key, hash);
   if (!e) return;

@@ -70,6 +70,9 @@ class Keyspace {
   // frequency, as Redis does). If the table cannot grow (std::bad_alloc),
   // `fresh` is freed and the exception propagates.
   void put(Entry* fresh);
+  // Stores a new collection under `key` (replacing any entry; no expiry).
+  // Takes ownership of `value`, also when it throws (then `value` is freed).
+  void putCollection(ByteView key, ValueType type, Collection* value);
   // Deletes the key if present (an expired key counts as absent and is
   // reclaimed). Returns true if a live key was deleted.
   bool remove(ByteView key);

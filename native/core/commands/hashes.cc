@@ -109,9 +109,8 @@ class NewHash {
 
   HashValue* get() const { return hash_; }
   void commit(ByteView key) {
-    Entry* e = Entry::newCollection(ctx_.store.memory(), key, ValueType::kHash, hash_, kNoExpire);
-    hash_ = nullptr;  // the entry owns it now; put frees the entry on failure
-    ctx_.db.put(e);
+    HashValue* hash = std::exchange(hash_, nullptr);
+    ctx_.db.putCollection(key, ValueType::kHash, hash);  // owns it from here, also on failure
   }
 
  private:

@@ -61,16 +61,8 @@ bool lookupList(CommandContext& ctx, ByteView key, bool write, ListValue** out) 
 
 // A new, empty list stored at `key` (the caller fills it before replying).
 ListValue* createList(CommandContext& ctx, ByteView key) {
-  MemoryCounter& mem = ctx.store.memory();
-  ListValue* list = makeCollection<ListValue>(mem, ctx.store.config().list_max_listpack_size);
-  Entry* e;
-  try {
-    e = Entry::newCollection(mem, key, ValueType::kList, list, kNoExpire);
-  } catch (...) {
-    destroyCollection(list);
-    throw;
-  }
-  ctx.db.put(e);
+  ListValue* list = makeCollection<ListValue>(ctx.store.memory(), ctx.store.config().list_max_listpack_size);
+  ctx.db.putCollection(key, ValueType::kList, list);
   return list;
 }
 

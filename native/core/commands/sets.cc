@@ -82,9 +82,8 @@ SetPtr newSet(CommandContext& ctx, bool intset) {
 // Puts `set` (non-empty) under `key`, replacing whatever is there, with no
 // TTL (Redis's setKey). Returns the set, still valid in the keyspace.
 SetValue* storeSet(CommandContext& ctx, ByteView key, SetPtr set) {
-  Entry* e = Entry::newCollection(ctx.store.memory(), key, ValueType::kSet, set.get(), kNoExpire);
-  SetValue* raw = set.release();  // the entry owns it now
-  ctx.db.put(e);                  // destroys the entry (and the set) if it throws
+  SetValue* raw = set.release();
+  ctx.db.putCollection(key, ValueType::kSet, raw);  // owns it from here, also on failure
   return raw;
 }
 

@@ -87,29 +87,13 @@ bool lookupZset(CommandContext& ctx, ByteView key, bool write, ZSetValue** out) 
 // before replying (a zset in the keyspace is never left empty).
 ZSetValue* createZset(CommandContext& ctx, ByteView key) {
   ZSetValue* zs = makeCollection<ZSetValue>(ctx.store.memory());
-  Entry* e;
-  try {
-    e = Entry::newCollection(ctx.store.memory(), key, ValueType::kZSet, zs, kNoExpire);
-  } catch (...) {
-    destroyCollection(zs);
-    throw;
-  }
-  ctx.db.put(e);
+  ctx.db.putCollection(key, ValueType::kZSet, zs);
   return zs;
 }
 
 // Stores a finished zset (ownership passes to the keyspace), replacing any
 // value at `key`.
-void storeZset(CommandContext& ctx, ByteView key, ZSetValue* zs) {
-  Entry* e;
-  try {
-    e = Entry::newCollection(ctx.store.memory(), key, ValueType::kZSet, zs, kNoExpire);
-  } catch (...) {
-    destroyCollection(zs);
-    throw;
-  }
-  ctx.db.put(e);
-}
+void storeZset(CommandContext& ctx, ByteView key, ZSetValue* zs) { ctx.db.putCollection(key, ValueType::kZSet, zs); }
 
 void removeIfEmpty(CommandContext& ctx, ByteView key, const ZSetValue* zs) {
   if (zs->size() == 0) ctx.db.remove(key);
