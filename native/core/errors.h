@@ -20,6 +20,12 @@ inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum a
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kOutOfMemory = "ERR out of memory";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+// A count that must be > 0 (LPOP, SPOP, ZPOPMIN ... with COUNT).
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+// A random-pick count of INT64_MIN (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER):
+// its magnitude does not fit.
+inline constexpr std::string_view kRandomCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
 // A client-supplied text as Redis embeds it in an error (%s in
 // addReplyErrorFormat): cut at its first NUL (and at `limit` bytes, for

@@ -43,8 +43,6 @@ namespace {
 constexpr std::string_view kHashNotInteger = "ERR hash value is not an integer";
 constexpr std::string_view kHashNotFloat = "ERR hash value is not a float";
 constexpr std::string_view kIncrNanOrInfinity = "ERR value is NaN or Infinity";
-constexpr std::string_view kRandCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 constexpr std::string_view kRandCountWithValuesRange = "ERR value is out of range";
 // Not Redis errors: Redis 7.0 answers HRANDFIELD key -N with N items for
 // any N < 2^63 (an unbounded reply). emberkv refuses a negative count
@@ -364,7 +362,7 @@ void hrandfieldCommand(CommandContext& ctx) {
   if (ctx.argc() >= 3) {
     std::optional<int64_t> count = parseInt64(ctx.arg(2));
     if (!count) return ctx.reply.error(err::kNotInteger);
-    if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.error(kRandCountRange);
+    if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.error(err::kRandomCountRange);
     if (ctx.argc() > 4 || (ctx.argc() == 4 && !optionIs(ctx.arg(3), "withvalues"))) {
       return ctx.reply.error(err::kSyntax);
     }

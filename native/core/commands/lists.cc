@@ -32,7 +32,6 @@
 namespace ember {
 namespace {
 
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
 constexpr std::string_view kRankZero =
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start "
@@ -167,7 +166,7 @@ void popGeneric(CommandContext& ctx, End end) {
   if (has_count) {
     std::optional<int64_t> c = parseInt64(ctx.arg(2));
     if (!c || *c < 0) {
-      ctx.reply.error(kMustBePositive);
+      ctx.reply.error(err::kMustBePositive);
       return;
     }
     count = *c;

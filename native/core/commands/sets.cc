@@ -48,9 +48,6 @@ namespace {
 constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
 constexpr std::string_view kTooManyNumkeys = "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 // Our own bound (Redis 7.0 has none: it streams |count| replies, so
 // SRANDMEMBER k -9223372036854775807 never finishes). A reply is built in
 // memory here, so repeated picks are capped; see kMaxRepeatedPicks.
@@ -382,7 +379,7 @@ void srandmemberCommand(CommandContext& ctx) {
   // The count is read before the key, as Redis (-LONG_MAX..LONG_MAX).
   std::optional<int64_t> l = parseInt64(ctx.arg(2));
   if (!l) return ctx.reply.error(err::kNotInteger);
-  if (*l == std::numeric_limits<int64_t>::min()) return ctx.reply.error(kCountRange);
+  if (*l == std::numeric_limits<int64_t>::min()) return ctx.reply.error(err::kRandomCountRange);
   const bool unique = *l >= 0;
   const uint64_t count = static_cast<uint64_t>(unique ? *l : -*l);
   SetValue* set;
@@ -418,7 +415,7 @@ void spopCommand(CommandContext& ctx) {
   // Redis reads the count with getPositiveLongFromObjectOrReply, which
   // reports a non-integer as out of range too.
   std::optional<int64_t> l = parseInt64(ctx.arg(2));
-  if (!l || *l < 0) return ctx.reply.error(kMustBePositive);
+  if (!l || *l < 0) return ctx.reply.error(err::kMustBePositive);
   const uint64_t count = static_cast<uint64_t>(*l);
   SetValue* set;
   if (!writeSet(ctx, key, &set)) return;

@@ -50,7 +50,6 @@ constexpr std::string_view kNanResult = "ERR resulting score is not a number (Na
 constexpr std::string_view kXxNx = "ERR XX and NX options at the same time are not compatible";
 constexpr std::string_view kGtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";
 constexpr std::string_view kIncrPair = "ERR INCR option supports a single increment-element pair";
-constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kLimitNeedsBy =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
 constexpr std::string_view kWithscoresLex = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
@@ -629,7 +628,7 @@ void zpopGeneric(CommandContext& ctx, bool max) {
   if (ctx.argc() == 3) {
     std::optional<int64_t> v = parseInt64(ctx.arg(2));
     if (!v || *v < 0) {
-      ctx.reply.error(kNotPositive);
+      ctx.reply.error(err::kMustBePositive);
       return;
     }
     count = *v;
@@ -948,7 +947,7 @@ void zrandmemberCommand(CommandContext& ctx) {
   }
   int64_t count = *parsed;
   if (count == std::numeric_limits<int64_t>::min()) {
-    ctx.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+    ctx.reply.error(err::kRandomCountRange);
     return;
   }
   bool withscores = false;
