@@ -58,7 +58,6 @@ constexpr size_t kMaxRandomReplyBytes = kMaxBulkLen;
 
 // HSCAN reads at most this many buckets' worth per call whatever COUNT
 // says (as SCAN in keys.cc; Redis has no cap).
-constexpr uint64_t kScanMaxCount = 1u << 20;
 
 // ---------------------------------------------------------------------------
 // Shared helpers
@@ -393,25 +392,11 @@ void hscanCommand(CommandContext& ctx) {
     ctx.reply.bulk("0");
     return ctx.reply.array(0);
   }
-  uint64_t count = 10;
-  ByteView pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const size_t left = ctx.argc() - i;
-    ByteView opt = ctx.arg(i);
-    if (optionIs(opt, "count") && left >= 2) {
-      std::optional<int64_t> n = parseInt64(ctx.arg(i + 1));
-      if (!n) return ctx.reply.error(err::kNotInteger);
-      if (*n < 1) return ctx.reply.error(err::kSyntax);
-      count = static_cast<uint64_t>(*n);
-    } else if (optionIs(opt, "match") && left >= 2) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";  // the last MATCH wins, as in Redis
-    } else {
-      return ctx.reply.error(err::kSyntax);  // TYPE included: only SCAN has it
-    }
-  }
-  count = std::min(count, kScanMaxCount);
+  ScanOptions options;
+  if (auto error = parseScanOptions(ctx.argv, 3, false, options)) return ctx.reply.error(*error);
+  uint64_t count = options.count;
+  ByteView pattern = options.pattern;
+  bool use_pattern = options.use_pattern;
 
   std::vector<HashValue::Pair> found;
   uint64_t next = 0;

@@ -47,9 +47,6 @@ constexpr std::string_view kIdleNotTracked =
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between "
     "policies at runtime LRU and LFU data will take some time to adjust.";
 
-// SCAN reads at most this many keys per call whatever COUNT says (Redis has
-// no cap: COUNT 2^62 there means "the whole table in one call").
-constexpr uint64_t kScanMaxCount = 1u << 20;
 
 // Redis shares the objects of the integers 0..9999 (OBJ_SHARED_INTEGERS),
 // which report this refcount.
@@ -332,28 +329,12 @@ void keysCommand(CommandContext& ctx) {
 void scanCommand(CommandContext& ctx) {
   std::optional<uint64_t> cursor = parseScanCursorArg(ctx.arg(1));
   if (!cursor) return ctx.reply.error(err::kInvalidCursor);
-  uint64_t count = 10;
-  ByteView pattern;
-  bool use_pattern = false;
-  std::optional<ByteView> type;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    size_t left = ctx.argc() - i;
-    ByteView opt = ctx.arg(i);
-    if (optionIs(opt, "count") && left >= 2) {
-      std::optional<int64_t> n = parseInt64(ctx.arg(i + 1));
-      if (!n) return ctx.reply.error(err::kNotInteger);
-      if (*n < 1) return ctx.reply.error(err::kSyntax);
-      count = static_cast<uint64_t>(*n);
-    } else if (optionIs(opt, "match") && left >= 2) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";  // the last MATCH wins, as in Redis
-    } else if (optionIs(opt, "type") && left >= 2) {
-      type = ctx.arg(i + 1);
-    } else {
-      return ctx.reply.error(err::kSyntax);
-    }
-  }
-  count = std::min(count, kScanMaxCount);
+  ScanOptions options;
+  if (auto error = parseScanOptions(ctx.argv, 2, true, options)) return ctx.reply.error(*error);
+  uint64_t count = options.count;
+  ByteView pattern = options.pattern;
+  bool use_pattern = options.use_pattern;
+  std::optional<ByteView> type = options.type;
 
   // Step 1, as Redis: visit one home bucket at a time until COUNT keys
   // were seen or 10*COUNT buckets were visited. The keys are copied, since

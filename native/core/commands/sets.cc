@@ -55,7 +55,6 @@ constexpr std::string_view kTooManyPicks =
     "ERR count is out of range, at most 16777216 members may be returned with a negative count";
 constexpr uint64_t kMaxRepeatedPicks = 1u << 24;
 // SSCAN COUNT is capped like SCAN's, so one call's work stays bounded.
-constexpr uint64_t kScanMaxCount = 1u << 20;
 // Redis 7.0 caps set-max-intset-entries at 2^30 (intset internals).
 constexpr int64_t kMaxIntsetEntriesCap = int64_t{1} << 30;
 
@@ -455,25 +454,11 @@ void sscanCommand(CommandContext& ctx) {
     replyCursor(ctx, 0);
     return ctx.reply.array(0);
   }
-  uint64_t count = 10;
-  ByteView pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    ByteView opt = ctx.arg(i);
-    if (optionIs(opt, "count") && has_value) {
-      std::optional<int64_t> n = parseInt64(ctx.arg(i + 1));
-      if (!n) return ctx.reply.error(err::kNotInteger);
-      if (*n < 1) return ctx.reply.error(err::kSyntax);
-      count = static_cast<uint64_t>(*n);
-    } else if (optionIs(opt, "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";  // the last MATCH wins
-    } else {
-      return ctx.reply.error(err::kSyntax);  // TYPE included: keys only
-    }
-  }
-  count = std::min(count, kScanMaxCount);
+  ScanOptions options;
+  if (auto error = parseScanOptions(ctx.argv, 3, false, options)) return ctx.reply.error(*error);
+  uint64_t count = options.count;
+  ByteView pattern = options.pattern;
+  bool use_pattern = options.use_pattern;
 
   ctx.reply.array(2);
   if (set->isIntSet()) {

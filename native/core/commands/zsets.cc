@@ -1022,7 +1022,6 @@ void zrandmemberCommand(CommandContext& ctx) {
 // ---------------------------------------------------------------------------
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 
-constexpr uint64_t kScanMaxCount = 1u << 20;
 
 void replyCursor(CommandContext& ctx, uint64_t cursor) {
   char digits[kInt64DigitsMax];
@@ -1056,32 +1055,11 @@ void zscanCommand(CommandContext& ctx) {
     ctx.reply.array(0);
     return;
   }
-  uint64_t count = 10;
-  ByteView pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    ByteView opt = ctx.arg(i);
-    if (optionIs(opt, "count") && has_value) {
-      std::optional<int64_t> n = parseInt64(ctx.arg(i + 1));
-      if (!n) {
-        ctx.reply.error(err::kNotInteger);
-        return;
-      }
-      if (*n < 1) {
-        ctx.reply.error(err::kSyntax);
-        return;
-      }
-      count = static_cast<uint64_t>(*n);
-    } else if (optionIs(opt, "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      ctx.reply.error(err::kSyntax);
-      return;
-    }
-  }
-  count = std::min(count, kScanMaxCount);
+  ScanOptions options;
+  if (auto error = parseScanOptions(ctx.argv, 3, false, options)) return ctx.reply.error(*error);
+  uint64_t count = options.count;
+  ByteView pattern = options.pattern;
+  bool use_pattern = options.use_pattern;
   std::vector<std::pair<std::string, std::string>> found;
   uint64_t next = 0;
   char text[kScoreTextMax];
