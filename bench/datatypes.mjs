@@ -14,7 +14,11 @@
 // Redis numbers are for reference: a network client pays a round trip, so
 // they are measured with pipelines of PIPELINE (default 100) commands and
 // show the server's cost per command plus the client's, not a single call's
-// latency. Set BENCH_REDIS=0 to skip redis-server.
+// latency. A third table shows what redis-server itself spent executing the
+// commands (INFO commandstats usec / calls, reset before each operation):
+// the like-for-like view of how Redis's own structures scale on this
+// machine. (Redis times each call in whole microseconds; over many calls
+// the truncation averages out.) Set BENCH_REDIS=0 to skip redis-server.
 import { Engine } from 'emberkv';
 import Redis from 'ioredis';
 import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
@@ -109,7 +113,20 @@ function timeEmberkv(engine, makeCommand) {
   return median(samples);
 }
 
+/** ns per call that redis-server spent executing commands since the last CONFIG RESETSTAT. */
+async function redisServerNsPerCall(client) {
+  let usec = 0;
+  let calls = 0;
+  for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/gm)) {
+    if (m[1] === 'info' || m[1] === 'config') continue;
+    calls += Number(m[2]);
+    usec += Number(m[3]);
+  }
+  return calls ? (usec * 1000) / calls : undefined;
+}
+
 async function timeRedis(client, makeCommand) {
+  await client.config('RESETSTAT');
   const samples = [];
   for (let round = 0; round < ROUNDS; round++) {
     let ops = 0;
@@ -128,12 +145,12 @@ async function timeRedis(client, makeCommand) {
     }
     samples.push(Number(now - start) / ops);
   }
-  return median(samples);
+  return { client: median(samples), server: await redisServerNsPerCall(client) };
 }
 
-const results = {}; // op -> { emberkv: {size: ns}, redis: {size: ns} }
+const results = {}; // op -> { emberkv: {size: ns}, redis: {size: ns}, redisServer: {size: ns} }
 const record = (op, side, size, ns) => {
-  results[op] ??= { emberkv: {}, redis: {} };
+  results[op] ??= { emberkv: {}, redis: {}, redisServer: {} };
   results[op][side][size] = ns;
 };
 
@@ -164,7 +181,11 @@ try {
         }
       }
       await pipeline.exec();
-      for (const [op, makeCommand] of Object.entries(operations(n))) record(op, 'redis', n, await timeRedis(client, makeCommand));
+      for (const [op, makeCommand] of Object.entries(operations(n))) {
+        const t = await timeRedis(client, makeCommand);
+        record(op, 'redis', n, t.client);
+        record(op, 'redisServer', n, t.server);
+      }
     }
   }
 } finally {
@@ -177,11 +198,13 @@ const largest = SIZES[SIZES.length - 1];
 const base = SIZES.includes(10_000) ? 10_000 : SIZES[0];
 const ns = (v) => (v === undefined ? '-' : v >= 10_000 ? `${(v / 1000).toFixed(1)} us` : `${v.toFixed(0)} ns`);
 if (!WITH_REDIS) console.log('\n(redis-server not measured: not on PATH, or BENCH_REDIS=0)');
-for (const side of WITH_REDIS ? ['emberkv', 'redis'] : ['emberkv']) {
-  const title = side === 'emberkv'
-    ? 'emberkv (embedded, engine.call)'
-    : `redis-server via ioredis (pipelines of ${PIPELINE})`;
-  console.log(`\n${title}: median time per operation, ${ROUNDS} rounds of ${TIME_MS} ms\n`);
+const titles = {
+  emberkv: `emberkv (embedded, engine.call): median time per operation, ${ROUNDS} rounds of ${TIME_MS} ms`,
+  redis: `redis-server via ioredis (pipelines of ${PIPELINE}): median time per operation, ${ROUNDS} rounds of ${TIME_MS} ms`,
+  redisServer: 'redis-server, time spent executing each command (INFO commandstats), same runs',
+};
+for (const side of WITH_REDIS ? ['emberkv', 'redis', 'redisServer'] : ['emberkv']) {
+  console.log(`\n${titles[side]}\n`);
   printTable(
     ['operation', ...SIZES.map(label), `${label(largest)} / ${label(base)}`],
     Object.entries(results).map(([op, r]) => [

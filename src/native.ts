@@ -46,7 +46,7 @@ interface NativeAddon {
 }
 
 function load(): NativeAddon {
-  const file = process.env.EMBERKV_NATIVE ?? path.join(__dirname, '..', 'build', 'Release', 'emberkv.node');
+  const file = process.env.EMBERKV_NATIVE || path.join(__dirname, '..', 'build', 'Release', 'emberkv.node');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const addon = require(file) as NativeAddon;
   addon.setErrorClass(EmberError);

@@ -2,6 +2,7 @@
 #include "zset_ranges.h"
 
 #include <cctype>
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -20,7 +21,24 @@ struct Strtod {
   bool whole;
   bool range_error;
 };
+// Short plain integers ("42", "-7", "007"; at most 15 digits, so below
+// 2^53) are exactly the double strtod would return, without its cost.
+bool parseSmallInteger(ByteView text, double& out) {
+  size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+  const size_t digits = text.size() - i;
+  if (digits == 0 || digits > 15) return false;
+  int64_t v = 0;
+  for (; i < text.size(); i++) {
+    const unsigned d = static_cast<unsigned char>(text[i]) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  out = text[0] == '-' ? -static_cast<double>(v) : static_cast<double>(v);  // "-0" is -0.0, as strtod
+  return true;
+}
+
 Strtod runStrtod(ByteView text) {
+  if (double v; parseSmallInteger(text, v)) return Strtod{v, true, false};
   char small[64];
   std::string big;
   const char* s;
@@ -88,6 +106,15 @@ std::optional<double> parseScore(ByteView text) {
 
 std::string_view formatScore(double score, char* out) {
   if (std::isinf(score)) return score > 0 ? "inf" : "-inf";
+  // Whole scores below 1e17 are what %.17g prints as plain integer digits
+  // ("-0" for negative zero). They are the common case (counters, ids,
+  // timestamps) and to_chars is several times cheaper than snprintf.
+  if (score == std::trunc(score) && std::fabs(score) < 1e17) {
+    char* p = out;
+    if (std::signbit(score)) *p++ = '-';
+    const char* end = std::to_chars(p, out + kScoreTextMax, static_cast<int64_t>(std::fabs(score))).ptr;
+    return std::string_view(out, static_cast<size_t>(end - out));
+  }
   int n = std::snprintf(out, kScoreTextMax, "%.17g", score);
   return std::string_view(out, static_cast<size_t>(n));
 }

@@ -75,6 +75,12 @@ describe('scores: parsing and the RESP2 text', () => {
     assert.equal(e.call('ZSCORE', 'z', 'e'), '-inf');
     assert.equal(e.call('ZSCORE', 'z', 'f'), '1.4999999999999999e-07');
     assert.equal(e.call('ZSCORE', 'z', 'g'), '1.2345678901234568e+17');
+    // Whole scores print as integers only below 1e17 (%.17g's switch to exponents).
+    e.call('ZADD', 'z', '-99999999999999984', 'h', '1e17', 'i', '1e16', 'j', '007', 'k');
+    assert.equal(e.call('ZSCORE', 'z', 'h'), '-99999999999999984');
+    assert.equal(e.call('ZSCORE', 'z', 'i'), '1e+17');
+    assert.equal(e.call('ZSCORE', 'z', 'j'), '10000000000000000');
+    assert.equal(e.call('ZSCORE', 'z', 'k'), '7');
   }));
   test('-0: a listpack stores 0, a skiplist keeps -0', withEngine((e) => {
     e.call('ZADD', 'small', '-0', 'a');
