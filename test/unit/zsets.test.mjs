@@ -204,6 +204,15 @@ describe('encodings', () => {
     e.call('ZRANGESTORE', 'r', 'src', '0', '-1');
     assert.equal(e.call('ZSCORE', 'r', 'a'), '0');
     assert.equal(encoding(e, 'r'), 'skiplist');
+    // ... unless a rank range is longer than the listpack limit: then the
+    // destination is a skiplist from the start (Redis's zrangeResultBeginStore).
+    const zeros = [];
+    for (let i = 0; i < 130; i++) zeros.push('-0', `m${i}`);
+    e.call('ZADD', 'negzero', ...zeros);
+    assert.equal(e.call('ZSCORE', 'negzero', 'm129'), '-0');
+    assert.equal(e.call('ZRANGESTORE', 'r2', 'negzero', '0', '-1'), 130);
+    assert.equal(e.call('ZSCORE', 'r2', 'm129'), '-0');
+    assert.equal(e.call('ZSCORE', 'r2', 'm0'), e.call('ZSCORE', 'negzero', 'm0'));
   }));
   test('both encodings answer alike', withEngine((e) => {
     for (const key of ['lp', 'sl']) {

@@ -434,6 +434,10 @@ void zrangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType
       if (!(start > end || start >= llen)) {
         if (end >= llen) end = llen - 1;
         size_t first = static_cast<size_t>(start), last = static_cast<size_t>(end);
+        // As Redis's zrangeResultBeginStore: a rank range longer than the
+        // listpack limit is stored into a skiplist from the start (which
+        // keeps -0 scores; a listpack would store them as 0).
+        if (store && last - first + 1 > limitsOf(ctx).max_entries) result->zs->convertToSkiplist();
         if (reverse) {
           // Ranks count from the end.
           first = zs->size() - 1 - static_cast<size_t>(end);
