@@ -33,7 +33,72 @@ export interface EngineOptions {
    * never keeps the process alive.
    */
   backgroundUpkeep?: boolean;
+
+  // Runtime settings: the same as CONFIG SET's parameters (Redis's names in
+  // camelCase), checked and applied by the native CONFIG SET, so a value is
+  // valid here exactly when `CONFIG SET <name> <value>` accepts it; an
+  // invalid one makes the constructor throw CONFIG SET's EmberError.
+
+  /**
+   * Memory limit (`maxmemory`): bytes, or a string with a unit as Redis
+   * reads it ('100mb', '1gb', '512k'; k/m/g are powers of 1000, kb/mb/gb
+   * of 1024). 0 (the default) means no limit.
+   */
+  maxmemory?: number | string;
+  /**
+   * What happens at the limit (`maxmemory-policy`, default 'noeviction':
+   * writes that need memory fail with Redis's OOM error).
+   */
+  maxmemoryPolicy?: MaxmemoryPolicy;
+  /** Keys sampled per eviction (`maxmemory-samples`, 1..2^31-1, default 5). */
+  maxmemorySamples?: number;
+  /** LFU counter growth: higher grows slower (`lfu-log-factor`, 0..2^31-1, default 10). */
+  lfuLogFactor?: number;
+  /** Minutes for an idle key's LFU counter to decay by one (`lfu-decay-time`, 0 = never, default 1). */
+  lfuDecayTime?: number;
+  /** A hash stays compact up to this many fields (`hash-max-listpack-entries`, default 128). */
+  hashMaxListpackEntries?: number;
+  /** ... and while no field or value is longer than this many bytes (`hash-max-listpack-value`, default 64). */
+  hashMaxListpackValue?: number | string;
+  /** A set of integers stays compact up to this many members (`set-max-intset-entries`, default 512). */
+  setMaxIntsetEntries?: number;
+  /** A sorted set stays compact up to this many members (`zset-max-listpack-entries`, default 128). */
+  zsetMaxListpackEntries?: number;
+  /** ... and while no member is longer than this many bytes (`zset-max-listpack-value`, default 64). */
+  zsetMaxListpackValue?: number | string;
+  /**
+   * List chunk size (`list-max-listpack-size`, default -2): negative for
+   * bytes per chunk (-1 4 KiB ... -5 64 KiB), positive for entries per chunk.
+   * Applies to lists created afterwards.
+   */
+  listMaxListpackSize?: number;
 }
+
+/** A `maxmemory-policy`: which keys may be evicted, and how they are chosen. */
+export type MaxmemoryPolicy =
+  | 'noeviction'
+  | 'allkeys-lfu'
+  | 'volatile-lfu'
+  | 'allkeys-lru'
+  | 'volatile-lru'
+  | 'allkeys-random'
+  | 'volatile-random'
+  | 'volatile-ttl';
+
+/** EngineOptions settings and the CONFIG SET parameters they set. */
+const CONFIG_OPTIONS = [
+  ['maxmemory', 'maxmemory'],
+  ['maxmemoryPolicy', 'maxmemory-policy'],
+  ['maxmemorySamples', 'maxmemory-samples'],
+  ['lfuLogFactor', 'lfu-log-factor'],
+  ['lfuDecayTime', 'lfu-decay-time'],
+  ['hashMaxListpackEntries', 'hash-max-listpack-entries'],
+  ['hashMaxListpackValue', 'hash-max-listpack-value'],
+  ['setMaxIntsetEntries', 'set-max-intset-entries'],
+  ['zsetMaxListpackEntries', 'zset-max-listpack-entries'],
+  ['zsetMaxListpackValue', 'zset-max-listpack-value'],
+  ['listMaxListpackSize', 'list-max-listpack-size'],
+] as const satisfies readonly (readonly [keyof EngineOptions, string])[];
 
 /** Options of SET (all optional; at most one expiry option). */
 export interface SetOptions {
@@ -140,7 +205,10 @@ const ID = {
   time: commandId('time'),
   command: commandId('command'),
   info: commandId('info'),
+  memory: commandId('memory'),
 } as const;
+
+const CONFIG_ID = commandId('config');
 
 const LIST_ID = {
   lpush: commandId('lpush'),
@@ -411,8 +479,28 @@ export class Engine {
     if (options.clock !== undefined && typeof options.clock !== 'function') {
       throw new TypeError('emberkv: options.clock must be a function returning ms since the epoch');
     }
+    const settings: Argument[] = [];
+    for (const [option, parameter] of CONFIG_OPTIONS) {
+      const value = options[option];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' && typeof value !== 'string') {
+        throw new TypeError(`emberkv: options.${option} must be a number or a string (got ${typeof value})`);
+      }
+      settings.push(parameter, value);
+    }
     this.#store = addon.createStore();
     this.#clock = options.clock;
+    if (settings.length) {
+      // One CONFIG SET, so the settings apply all together or not at all;
+      // a bad one closes the store at once rather than leaving it to GC.
+      try {
+        this.#tick();
+        this.#store.exec(CONFIG_ID, 'SET', ...settings);
+      } catch (err) {
+        this.#store.close();
+        throw err;
+      }
+    }
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped
       // without close() can still be garbage-collected.
@@ -455,9 +543,28 @@ export class Engine {
     return this.#store.cron(Math.max(0, budgetMs) * 1e6);
   }
 
-  /** Bytes of memory the engine's data holds, as the allocator counts them. */
-  memoryUsage(): number {
-    return this.#store.memoryUsed();
+  /**
+   * Without a key: bytes of memory the engine's data holds, as the
+   * allocator counts them (INFO's used_memory; what maxmemory limits).
+   * With a key: MEMORY USAGE, the bytes that key and its value take
+   * (exact, not sampled), or null if it does not exist.
+   */
+  memoryUsage(): number;
+  memoryUsage(key: Argument): number | null;
+  memoryUsage(key?: Argument): number | null {
+    if (key === undefined) return this.#store.memoryUsed();
+    const reply = this.#exec(ID.memory, 'USAGE', key);
+    return reply === null ? null : toNumber(reply);
+  }
+
+  /** MEMORY STATS: Redis's field names, as a flat [name, value, ...] array. */
+  memoryStats(): unknown[] {
+    return this.#exec(ID.memory, 'STATS') as unknown[];
+  }
+
+  /** MEMORY PURGE: returns free heap pages to the operating system. */
+  memoryPurge(): 'OK' {
+    return this.#exec(ID.memory, 'PURGE') as 'OK';
   }
 
   /** Frees all data; any later use of this engine throws. */
@@ -1247,6 +1354,34 @@ export class Engine {
   objectIdleTime(key: Argument): number | null {
     const reply = this.#exec(ID.object, 'IDLETIME', key);
     return reply === null ? null : toNumber(reply);
+  }
+
+  // ---- config --------------------------------------------------------------
+
+  /**
+   * CONFIG GET: the parameters matching any of the names or glob patterns
+   * (case-insensitive), as an object of name -> value (exact names keep the
+   * spelling given). Unknown names are left out.
+   */
+  configGet(...parameters: string[]): Record<string, string> {
+    const flat = this.#exec(CONFIG_ID, 'GET', ...parameters) as string[];
+    const out: Record<string, string> = {};
+    for (const [name, value] of flatPairs(flat)) out[name] = value;
+    return out;
+  }
+
+  /**
+   * CONFIG SET of one or more parameters (Redis's names, e.g.
+   * `{ 'maxmemory': '100mb', 'maxmemory-policy': 'allkeys-lfu' }`): all
+   * applied, or none when any is unknown, repeated or invalid (it throws).
+   */
+  configSet(parameters: Record<string, Argument> | Iterable<readonly [Argument, Argument]>): 'OK' {
+    return this.#exec(CONFIG_ID, 'SET', ...pairArguments(parameters)) as 'OK';
+  }
+
+  /** CONFIG RESETSTAT: zeroes INFO's stats counters (hits, misses, expired, evicted, commands). */
+  configResetStat(): 'OK' {
+    return this.#exec(CONFIG_ID, 'RESETSTAT') as 'OK';
   }
 
   // ---- server --------------------------------------------------------------

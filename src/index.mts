@@ -9,6 +9,7 @@ export type {
   CopyOptions,
   EngineOptions,
   ExpireCondition,
+  MaxmemoryPolicy,
   GetExOptions,
   Reply,
   ScanOptions,

@@ -7,6 +7,7 @@ export type {
   CopyOptions,
   EngineOptions,
   ExpireCondition,
+  MaxmemoryPolicy,
   GetExOptions,
   Reply,
   ScanOptions,

@@ -36,27 +36,39 @@ class CommandClock {
   }
   bool isManual() const { return manual_ms_ >= 0; }
 
-  // Whether an LFU maxmemory-policy is selected (set by the store).
+  // Set by the store from its config: whether an LFU maxmemory-policy is
+  // selected (access clocks then hold LFU data), and Redis's LFU knobs.
   bool lfu = false;
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;  // minutes per counter decrement; 0: never
 
   // The access clock a new entry starts with (Redis: the LRU clock in
   // seconds, or under LFU the minute clock with the initial counter 5).
   uint32_t freshAccess() const;
-  // The access clock after an access (LFU counting comes with eviction).
+  // The access clock after an access: the LRU clock now, or under LFU the
+  // counter decayed for the minutes since the last access, then raised
+  // with probability 1 / ((counter - 5) * lfu_log_factor + 1) (Redis's
+  // updateLFU), stamped with the current minute.
   uint32_t touchedAccess(uint32_t previous) const;
   // OBJECT IDLETIME: seconds since the LRU clock `access` (which wraps
   // every 2^24 s, about 194 days, as Redis's does).
   int64_t idleSeconds(uint32_t access) const;
-  // OBJECT FREQ: the LFU counter of `access`, decayed by one per minute
-  // since its last decrement (Redis's lfu-decay-time default).
+  // OBJECT FREQ: the LFU counter of `access`, decayed by one per
+  // lfu_decay_time minutes since its last access (Redis's LFUDecrAndReturn).
   int64_t lfuCounter(uint32_t access) const;
+  // Minutes since the LFU clock `access` was stamped (wrapping at 2^16).
+  uint32_t lfuIdleMinutes(uint32_t access) const;
 
  private:
   static int64_t readPreciseMs();
   int64_t coarseSeconds() const;
+  uint32_t nowMinutes() const;
+  uint32_t nextRandom32() const;
 
   int64_t manual_ms_ = -1;
   mutable int64_t cached_ms_ = -1;
+  // xorshift state for the LFU counter's coin flips (not data: mutable).
+  mutable uint64_t rng_ = 0x2545F4914F6CDD1Dull;
 };
 
 }  // namespace ember

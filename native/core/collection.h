@@ -8,8 +8,9 @@
 // Invariants:
 //  - a collection is owned by exactly one entry, and freed with it
 //    (destroyCollection), or moved with it on RENAME;
-//  - every byte it holds is allocated through its MemoryCounter, so
-//    used_memory (and later maxmemory) counts it;
+//  - every byte of its contents is allocated through memory(), its own
+//    counter, which passes every change on to the store's: used_memory and
+//    maxmemory count it, and allocatedBytes() is its exact size;
 //  - it is never empty while in the keyspace: the command that removes the
 //    last element removes the key too, as Redis does.
 #pragma once
@@ -34,27 +35,43 @@ class Collection {
   virtual std::string_view encodingName() const = 0;
   // Number of elements (list items, hash fields, set members, ...).
   virtual size_t size() const = 0;
-  // A deep copy (COPY), allocated through the same counter.
+  // A deep copy (COPY), counted by the same store.
   virtual Collection* clone() const = 0;
 
-  MemoryCounter& memory() const { return memory_; }
+  // The counter the contents allocate through (child of the store's).
+  MemoryCounter& memory() const { return contents_; }
+  // The store's counter: the collection object itself is counted there,
+  // and so are copies made by clone().
+  MemoryCounter& storeMemory() const { return *contents_.parent; }
+  // Bytes the allocator holds for this collection: the object and its contents.
+  size_t allocatedBytes() const { return usableSize(this) + static_cast<size_t>(contents_.used); }
+
+  // Takes the collection out of the store's accounting, so that another
+  // thread may free it (destroyDetachedCollection) without touching the
+  // store's counter: its bytes leave used_memory now.
+  void detachFromStore() {
+    MemoryCounter& store = storeMemory();
+    store.sub(usableSize(this));
+    contents_.parent = nullptr;
+    store.sub(static_cast<size_t>(contents_.used));
+  }
 
  protected:
-  explicit Collection(MemoryCounter& memory) : memory_(memory) {}
+  explicit Collection(MemoryCounter& store) { contents_.parent = &store; }
 
  private:
-  MemoryCounter& memory_;
+  mutable MemoryCounter contents_;
 };
 
-// Allocates a T (a Collection subclass constructed with the counter first)
-// through the counter.
+// Allocates a T (a Collection subclass constructed with the store's
+// counter first) through that counter.
 template <class T, class... Args>
-T* makeCollection(MemoryCounter& memory, Args&&... args) {
-  void* p = countedAlloc(memory, sizeof(T));
+T* makeCollection(MemoryCounter& store, Args&&... args) {
+  void* p = countedAlloc(store, sizeof(T));
   try {
-    return new (p) T(memory, std::forward<Args>(args)...);
+    return new (p) T(store, std::forward<Args>(args)...);
   } catch (...) {
-    countedFree(memory, p);
+    countedFree(store, p);
     throw;
   }
 }
@@ -62,9 +79,16 @@ T* makeCollection(MemoryCounter& memory, Args&&... args) {
 // Destroys and frees a collection made by makeCollection.
 inline void destroyCollection(Collection* c) {
   if (!c) return;
-  MemoryCounter& memory = c->memory();
+  MemoryCounter& store = c->storeMemory();
   c->~Collection();
-  countedFree(memory, c);
+  countedFree(store, c);
+}
+
+// Destroys and frees a collection after detachFromStore() (any thread).
+inline void destroyDetachedCollection(Collection* c) {
+  if (!c) return;
+  c->~Collection();
+  std::free(c);
 }
 
 }  // namespace ember

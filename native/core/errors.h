@@ -19,6 +19,8 @@ inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of rang
 inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kOutOfMemory = "ERR out of memory";
+// A denyoom command refused because used memory is over maxmemory.
+inline constexpr std::string_view kOomCommandNotAllowed = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 // A count that must be > 0 (LPOP, SPOP, ZPOPMIN ... with COUNT).
 inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";

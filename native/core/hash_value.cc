@@ -33,13 +33,13 @@ HashItem* HashValue::newItem(ByteView field, ByteView value) {
 }
 
 Collection* HashValue::clone() const {
-  HashValue* copy = makeCollection<HashValue>(memory());
+  HashValue* copy = makeCollection<HashValue>(storeMemory());
   try {
     if (!table_) {
       copy->flat_.copyFrom(flat_);
     } else {
-      void* p = countedAlloc(memory(), sizeof(FieldTable));
-      copy->table_ = new (p) FieldTable(memory());
+      void* p = countedAlloc(copy->memory(), sizeof(FieldTable));
+      copy->table_ = new (p) FieldTable(copy->memory());
       table_->forEach([&](const HashItem* item) {
         HashItem* dup = copy->newItem(item->field(), item->value());
         try {
@@ -127,6 +127,10 @@ bool HashValue::set(ByteView field, ByteView value, const HashLimits& limits) {
     if (!too_long && !too_big) {
       if (off != FlatPairs::npos) {
         flat_.replaceSecond(off, value);
+        // As Redis's hashTypeSet: the length is checked after every set, so
+        // a hash left above a lowered hash-max-listpack-entries converts on
+        // its next write.
+        if (flat_.size() > limits.maxEntries) convertToTable();
         return false;
       }
       flat_.append(field, value);

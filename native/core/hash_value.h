@@ -72,7 +72,7 @@ class HashValue final : public Collection {
   // The flat buffer never grows past this (Redis's listpack safety limit).
   static constexpr size_t kFlatMaxBytes = 1u << 30;
 
-  explicit HashValue(MemoryCounter& memory) : Collection(memory), flat_(memory) {}
+  explicit HashValue(MemoryCounter& store) : Collection(store), flat_(memory()) {}
   ~HashValue() override;
 
   std::string_view encodingName() const override { return table_ ? "hashtable" : "listpack"; }

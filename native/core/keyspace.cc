@@ -16,8 +16,8 @@ namespace {
 
 }  // namespace
 
-Keyspace::Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock)
-    : memory_(memory), stats_(stats), clock_(clock), table_(memory) {}
+Keyspace::Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock, LazyFreer* freer)
+    : memory_(memory), freer_(freer), stats_(stats), clock_(clock), table_(memory) {}
 
 Keyspace::~Keyspace() { clear(); }
 
@@ -32,11 +32,15 @@ void Keyspace::touch(Entry* e) {
 Entry* Keyspace::lookup(ByteView key, uint64_t hash) {
   Entry* e = table_.find(key, hash);
   if (e && e->isExpired(clock_)) {
-    eraseEntry(key, hash);
-    stats_.expired_keys++;
+    expireEntry(key, hash);
     return nullptr;
   }
   return e;
+}
+
+void Keyspace::expireEntry(ByteView key, uint64_t hash) {
+  eraseEntry(key, hash);
+  stats_.expired_keys++;
 }
 
 Entry* Keyspace::lookupRead(ByteView key, unsigned flags) {
@@ -77,7 +81,7 @@ void Keyspace::put(Entry* fresh) {
     if (old->hasExpire()) expires_count_--;
     if (fresh->hasExpire()) expires_count_++;
     *slot = fresh;
-    Entry::destroy(memory_, old);
+    dropEntry(old);
     return;
   }
   fresh->setAccessClock(clock_.freshAccess());
@@ -101,11 +105,22 @@ void Keyspace::putCollection(ByteView key, ValueType type, Collection* value) {
   put(fresh);  // on failure put frees `fresh`, and with it `value`
 }
 
+void Keyspace::dropEntry(Entry* e) {
+  if (freer_ && !e->isString() && e->collection()->size() > LazyFreer::kThreshold) {
+    Collection* value = e->collection();
+    value->detachFromStore();
+    freer_->free(value);
+    Entry::destroyShell(memory_, e);
+    return;
+  }
+  Entry::destroy(memory_, e);
+}
+
 void Keyspace::eraseEntry(ByteView key, uint64_t hash) {
   Entry* e = table_.erase(key, hash);
   if (!e) return;
   if (e->hasExpire()) expires_count_--;
-  Entry::destroy(memory_, e);
+  dropEntry(e);
 }
 
 bool Keyspace::remove(ByteView key) {
@@ -154,7 +169,7 @@ Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {
 }
 
 void Keyspace::clear() {
-  table_.forEach([this](Entry* e) { Entry::destroy(memory_, e); });
+  table_.forEach([this](Entry* e) { dropEntry(e); });
   table_.clear();
   expires_count_ = 0;
   expire_cursor_ = 0;
@@ -167,8 +182,7 @@ Entry* Keyspace::randomEntry(uint64_t random_bits) {
     Entry* e = table_.randomItem(random_bits);
     if (!e || !e->isExpired(clock_)) return e;
     ByteView key = e->key();
-    eraseEntry(key, EntryTraits::hashOf(key));
-    stats_.expired_keys++;
+    expireEntry(key, EntryTraits::hashOf(key));
     random_bits = random_bits * 6364136223846793005ull + 1442695040888963407ull;
   }
 }
@@ -193,8 +207,7 @@ size_t Keyspace::activeExpire(int64_t deadline_ns) {
     expired.erase(std::unique(expired.begin(), expired.end()), expired.end());
     for (Entry* e : expired) {
       ByteView key = e->key();
-      eraseEntry(key, EntryTraits::hashOf(key));
-      stats_.expired_keys++;
+      expireEntry(key, EntryTraits::hashOf(key));
       deleted++;
     }
     if (expire_cursor_ == 0) wrapped = true;

@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "entry.h"
 #include "hash.h"
+#include "lazy_free.h"
 #include "open_table.h"
 
 namespace ember {
@@ -45,7 +46,10 @@ enum LookupFlags : unsigned {
 
 class Keyspace {
  public:
-  Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock);
+  // `freer` (may be null: then everything is freed inline) takes large
+  // values as they leave: deleted, overwritten, expired, evicted (as Redis
+  // does with every lazyfree-* option on).
+  Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock, LazyFreer* freer = nullptr);
   ~Keyspace();
   Keyspace(const Keyspace&) = delete;
   Keyspace& operator=(const Keyspace&) = delete;
@@ -53,6 +57,12 @@ class Keyspace {
   // Keys in the table, including expired ones not yet reclaimed (as DBSIZE).
   size_t size() const { return table_.size(); }
   size_t expiresCount() const { return expires_count_; }
+  // What a new key would make the table add for good, and what the table
+  // holds only until its rehash ends (see OpenTable).
+  size_t insertGrowthBytes() const { return table_.insertGrowthBytes(); }
+  size_t transientBytes() const { return table_.transientBytes(); }
+  // Bytes of the table itself (slots), not of the entries (MEMORY STATS).
+  size_t tableBytes() const { return table_.arrayBytes(); }
 
   // The live entry for `key`, or nullptr. An expired entry found here is
   // deleted (and counted in expired_keys). Read lookups count hits/misses.
@@ -76,6 +86,16 @@ class Keyspace {
   // Deletes the key if present (an expired key counts as absent and is
   // reclaimed). Returns true if a live key was deleted.
   bool remove(ByteView key);
+  // The entry at `key` as it stands, without touching it, counting a hit
+  // or expiring it: the evictor re-reads candidates this way.
+  const Entry* peek(ByteView key) const { return table_.find(key, EntryTraits::hashOf(key)); }
+
+  // Visits up to `limit` entries from a random position (see
+  // OpenTable::sampleRun); `visit(const Entry*)` returns false to stop.
+  template <class Visit>
+  void sample(uint64_t random_bits, size_t limit, Visit&& visit) const {
+    table_.sampleRun(random_bits, limit, [&](Entry* e) { return visit(static_cast<const Entry*>(e)); });
+  }
 
   // Sets or clears (kNoExpire) the expiry of a live entry; returns the entry
   // as it is now stored (it may have moved).
@@ -117,10 +137,16 @@ class Keyspace {
 
  private:
   Entry* lookup(ByteView key, uint64_t hash);
+  // Removes the entry at key (if any) and frees it (dropEntry).
   void eraseEntry(ByteView key, uint64_t hash);
+  // Frees an entry that left the table: a large collection goes to the
+  // background freer, so no command stalls on a million free() calls.
+  void dropEntry(Entry* e);
+  void expireEntry(ByteView key, uint64_t hash);
   void touch(Entry* e);
 
   MemoryCounter& memory_;
+  LazyFreer* freer_;
   KeyspaceStats& stats_;
   const CommandClock& clock_;
   OpenTable<Entry, EntryTraits> table_;

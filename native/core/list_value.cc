@@ -51,7 +51,7 @@ ListItem itemAt(const char* p) {
 
 // ---- construction -----------------------------------------------------------
 
-ListValue::ListValue(MemoryCounter& memory, int64_t fill) : Collection(memory), fill_(fill) {
+ListValue::ListValue(MemoryCounter& store, int64_t fill) : Collection(store), fill_(fill) {
   if (fill < 0) {
     int64_t level = std::min<int64_t>(-fill, 5);
     max_bytes_ = size_t{4096} << (level - 1);
@@ -72,7 +72,7 @@ ListValue::~ListValue() {
 }
 
 Collection* ListValue::clone() const {
-  ListValue* copy = makeCollection<ListValue>(memory(), fill_);
+  ListValue* copy = makeCollection<ListValue>(storeMemory(), fill_);
   try {
     for (const Chunk* c = head_; c; c = c->next) {
       Chunk* d = copy->newChunk(c->used);

@@ -48,7 +48,7 @@ struct ListItem {
 
 class ListValue final : public Collection {
  public:
-  ListValue(MemoryCounter& memory, int64_t fill);
+  ListValue(MemoryCounter& store, int64_t fill);
   ~ListValue() override;
 
   std::string_view encodingName() const override { return "quicklist"; }

@@ -16,18 +16,31 @@
 
 namespace ember {
 
+// Counters form a shallow tree: the store's counter is the root, and each
+// collection counts its contents in a counter of its own whose `parent` is
+// the store's, so every change reaches the root (used_memory) while the
+// collection knows its own size exactly (MEMORY USAGE, eviction, and
+// handing a value to the background freer, which detaches it first).
 struct MemoryCounter {
   int64_t used = 0;
   int64_t peak = 0;
+  MemoryCounter* parent = nullptr;
 
   void add(size_t bytes) {
     used += static_cast<int64_t>(bytes);
     if (used > peak) peak = used;
+    if (parent) parent->add(bytes);
   }
-  void sub(size_t bytes) { used -= static_cast<int64_t>(bytes); }
+  void sub(size_t bytes) {
+    used -= static_cast<int64_t>(bytes);
+    if (parent) parent->sub(bytes);
+  }
 };
 
 inline size_t usableSize(const void* p) { return p ? malloc_usable_size(const_cast<void*>(p)) : 0; }
+
+// The process's resident set size in bytes (0 where it cannot be read).
+size_t processResidentBytes();
 
 // Returns memory of at least `size` bytes or throws std::bad_alloc.
 inline void* countedAlloc(MemoryCounter& counter, size_t size) {

@@ -301,25 +301,36 @@ class OpenTable {
   // rehash has just started and the new table is nearly empty; old_'s
   // migrated groups, which hold nothing, are left out.
   T* randomItem(uint64_t random) const {
-    const size_t items = size();
-    if (items == 0) return nullptr;
-    const bool inOld = mulHigh(random, items) >= cur_.full;
-    const Table& t = inOld ? old_ : cur_;
-    const size_t first = inOld ? migratePos_ : 0;
-    const size_t groups = t.groupCount() - first;
-    // A second, decorrelated draw from the same bits picks the slot.
-    uint64_t mixed = random * 0x9E3779B97F4A7C15ull;
-    mixed ^= mixed >> 29;
-    const size_t start = mulHigh(mixed, groups * kGroupSlots);
-    size_t g = start / kGroupSlots;
-    uint64_t skipMask = ~uint64_t{0} << (8 * (start % kGroupSlots));
-    for (size_t n = 0; n <= groups; n++) {  // n == groups revisits the first group whole
-      const Group& grp = t.groups[first + g];
+    if (size() == 0) return nullptr;
+    const WalkStart w = randomStart(random);
+    size_t g = w.slot / kGroupSlots;
+    uint64_t skipMask = ~uint64_t{0} << (8 * (w.slot % kGroupSlots));
+    for (size_t n = 0; n <= w.groups; n++) {  // n == groups revisits the first group whole
+      const Group& grp = w.table->groups[w.first + g];
       if (const uint64_t m = matchFull(grp.ctrl) & skipMask) return grp.slot[slotOf(m)];
       skipMask = ~uint64_t{0};
-      if (++g == groups) g = 0;
+      if (++g == w.groups) g = 0;
     }
     return nullptr;  // unreachable: the chosen table holds an item
+  }
+
+  // Visits up to `limit` items in slot order from a random slot (chosen as
+  // randomItem chooses it), wrapping around, each at most once; `visit`
+  // returns false to stop early. Since slots are ordered by hash, such a
+  // run is a random sample of items that costs a few contiguous cache
+  // lines instead of one random probe per item (eviction sampling).
+  template <class Visit>  // bool(T*); must not mutate the table
+  void sampleRun(uint64_t random, size_t limit, Visit&& visit) const {
+    if (size() == 0 || limit == 0) return;
+    const WalkStart w = randomStart(random);
+    size_t g = w.slot / kGroupSlots;
+    for (size_t n = 0; n < w.groups; n++) {
+      const Group& grp = w.table->groups[w.first + g];
+      for (uint64_t m = matchFull(grp.ctrl); m; m &= m - 1) {
+        if (!visit(grp.slot[slotOf(m)]) || --limit == 0) return;
+      }
+      if (++g == w.groups) g = 0;
+    }
   }
 
   template <class Visit>  // void(T*); must not mutate the table
@@ -337,6 +348,32 @@ class OpenTable {
     cur_ = emptyTable();
     old_ = Table{};
     migratePos_ = 0;
+  }
+
+  // Bytes held only until a rehash is over: the old slot array being
+  // migrated, or being returned to the kernel. They go away on their own,
+  // so a memory limit leaves them out (transientBytes), and counts a resize
+  // by what it adds for good (insertGrowthBytes).
+  size_t transientBytes() const {
+    size_t bytes = allocationOf(old_);
+    if (drain_.block) bytes += usableSize(drain_.block);
+    return bytes;
+  }
+  // Bytes the next insert of a new item would add for good by resizing the
+  // table (0 if it would not resize, or only rehash in place to purge
+  // tombstones; an upper bound when it lands on a tombstone). A memory
+  // limit uses it to evict before the table doubles rather than after.
+  size_t insertGrowthBytes() const {
+    if (cur_.used < cur_.limit || old_.groups) return 0;
+    if (cur_.limit == 0) return kMinGroups * sizeof(Group);
+    const bool mostlyLive = cur_.full * 2 > cur_.slots();
+    return mostlyLive ? cur_.groupCount() * sizeof(Group) : 0;  // doubling adds one more array's worth
+  }
+
+  // Bytes of the slot arrays, as the allocator counts them (the old one of
+  // a rehash included): what the table costs beyond its items.
+  size_t arrayBytes() const {
+    return allocationOf(cur_) + allocationOf(old_) + (drain_.block ? usableSize(drain_.block) : 0);
   }
 
   size_t capacity() const {  // slots in the table(s)
@@ -410,6 +447,27 @@ class OpenTable {
   static Table emptyTable() { return Table{emptyGroup(), 0, 0, 0, 0}; }
   static size_t ownedSlots(const Table& t) {
     return t.groups && t.groups != emptyGroup() ? t.slots() : 0;
+  }
+  static size_t allocationOf(const Table& t) { return ownedSlots(t) ? usableSize(t.groups) : 0; }
+
+  // Where a random walk starts (randomItem, sampleRun): a table chosen in
+  // proportion to the items it holds (old_'s migrated groups, which hold
+  // nothing, left out), then a slot in it from a second, decorrelated draw
+  // from the same bits. The table must hold an item.
+  struct WalkStart {
+    const Table* table;
+    size_t first;   // first group that may hold items
+    size_t groups;  // groups from `first` on
+    size_t slot;    // the starting slot, counted from `first`
+  };
+  WalkStart randomStart(uint64_t random) const {
+    const bool inOld = mulHigh(random, size()) >= cur_.full;
+    const Table& t = inOld ? old_ : cur_;
+    const size_t first = inOld ? migratePos_ : 0;
+    const size_t groups = t.groupCount() - first;
+    uint64_t mixed = random * 0x9E3779B97F4A7C15ull;
+    mixed ^= mixed >> 29;
+    return WalkStart{&t, first, groups, mulHigh(mixed, groups * kGroupSlots)};
   }
 
   // --- SWAR on a control word -------------------------------------------

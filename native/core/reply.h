@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,11 @@ enum class ReplyType : uint8_t {
 class ReplyBuilder {
  public:
   void simple(std::string_view s) { putString(ReplyType::kSimple, s); }
+  // An array of simple strings (the HELP subcommands' texts).
+  void simpleLines(std::span<const std::string_view> lines) {
+    array(static_cast<uint32_t>(lines.size()));
+    for (std::string_view line : lines) simple(line);
+  }
   void ok() { simple("OK"); }
   // `message` is the full Redis-style text, code first: "ERR syntax error".
   void error(std::string_view message) { putString(ReplyType::kError, message); }

@@ -9,7 +9,7 @@
 
 namespace ember {
 
-SetValue::SetValue(MemoryCounter& memory, bool intset) : Collection(memory), ints_(memory) {
+SetValue::SetValue(MemoryCounter& store, bool intset) : Collection(store), ints_(memory()) {
   if (!intset) table_ = newTable();
 }
 
@@ -61,7 +61,7 @@ void SetValue::convertToTable() {
 }
 
 Collection* SetValue::clone() const {
-  SetValue* copy = makeCollection<SetValue>(memory(), isIntSet());
+  SetValue* copy = makeCollection<SetValue>(storeMemory(), isIntSet());
   try {
     if (isIntSet()) {
       ints_.copyTo(copy->ints_);

@@ -57,7 +57,7 @@ class SetValue final : public Collection {
   using Table = OpenTable<SetMember, SetMemberTraits>;
 
   // An empty set encoded as an intset (`intset` true) or a hashtable.
-  SetValue(MemoryCounter& memory, bool intset);
+  SetValue(MemoryCounter& store, bool intset);
   ~SetValue() override;
 
   // Redis's setTypeCreate: the encoding a new set starts in, given the

@@ -39,12 +39,47 @@ std::string randomRunId(std::mt19937_64& rng) {
 }  // namespace
 
 Store::Store() : rng_(std::random_device{}()) {
-  for (auto& db : dbs_) db = std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_);
+  for (auto& db : dbs_) db = std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_);
   start_time_ms_ = nowMs();
   run_id_ = randomRunId(rng_);
+  applyConfig();
+  startup_memory_ = memory_.used;
+}
+
+int64_t Store::memoryForLimit() const {
+  int64_t transient = 0;
+  for (const auto& db : dbs_) transient += static_cast<int64_t>(db->transientBytes());
+  return memory_.used - transient;
+}
+
+void Store::applyConfig() {
+  clock_.lfu = config_.lfuPolicy();
+  clock_.lfu_log_factor = config_.lfu_log_factor;
+  clock_.lfu_decay_time = config_.lfu_decay_time;
+  const EvictionPolicy policy = parseEvictionPolicy(config_.maxmemory_policy).value_or(EvictionPolicy::kNoEviction);
+  if (policy != policy_) evictor_.reset();
+  policy_ = policy;
+  evictor_.makeRoom(*this, 0, kEvictionBudgetNs);
+}
+
+bool Store::makeRoomFor(const CommandSpec& command, std::span<const ByteView> argv, int db_index) {
+  // What a denyoom command may add is estimated by its arguments' bytes,
+  // so that one value larger than the whole limit is refused up front.
+  size_t incoming = 0;
+  const bool denyoom = command.flags & kCmdDenyOom;
+  if (denyoom) {
+    for (size_t i = 1; i < argv.size(); i++) incoming += argv[i].size();
+  }
+  const Evictor::Result result = evictor_.makeRoom(*this, incoming, kEvictionBudgetNs, denyoom ? &db(db_index) : nullptr);
+  return !denyoom || result != Evictor::Result::kFail;
 }
 
 Store::~Store() = default;
+
+void Store::resetStats() {
+  // In place: every Keyspace holds a reference to stats_.keyspace.
+  stats_ = StoreStats{};
+}
 
 void Store::execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
   const CommandSpec* command = argv.empty() ? nullptr : CommandTable::instance().find(argv[0]);
@@ -80,12 +115,22 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   }
   size_t mark = out.size();
   clock_.beginCommand();
+  if (config_.maxmemory > 0 && !makeRoomFor(*run, argv, db_index)) {
+    out.error(err::kOomCommandNotAllowed);
+    stats_.total_commands_processed++;
+    return;
+  }
   CommandContext ctx{*this, db(db_index), db_index, argv, out, clock_, *run};
   try {
     run->handler(ctx);
   } catch (const std::bad_alloc&) {
     out.truncate(mark);
     out.error(err::kOutOfMemory);
+  }
+  // A write may have passed the limit (its value was larger than its
+  // arguments, or the table grew): get back under it before returning.
+  if (config_.maxmemory > 0 && (run->flags & kCmdWrite) && memoryForLimit() > config_.maxmemory) {
+    evictor_.makeRoom(*this, 0, kEvictionBudgetNs);
   }
   // Counted after it ran, as Redis does (INFO does not count itself).
   stats_.total_commands_processed++;
@@ -96,6 +141,7 @@ Store::CronReport Store::cron(int64_t budget_ns) {
   int64_t start = steadyNowNs();
   int64_t deadline = start + budget_ns;
   clock_.beginCommand();
+  if (evictor_.makeRoom(*this, 0, budget_ns) == Evictor::Result::kRunning) report.more_work = true;
   // Visit databases round-robin across ticks so a busy db 0 cannot starve
   // the others of active expiry.
   for (int i = 0; i < kDatabases; i++) {

@@ -15,7 +15,10 @@
 #include <vector>
 
 #include "command.h"
+#include "eviction.h"
+#include "evictor.h"
 #include "keyspace.h"
+#include "lazy_free.h"
 #include "reply.h"
 
 namespace ember {
@@ -27,10 +30,20 @@ struct StoreStats {
   uint64_t total_commands_processed = 0;
 };
 
-// Settings (CONFIG GET/SET will grow this table).
+// Settings: CONFIG GET / CONFIG SET (commands/config.cc) read and write
+// them by Redis's parameter names; Store::updateConfig applies a change.
 struct StoreConfig {
-  std::string maxmemory_policy = "noeviction";
+  // Memory limit in bytes (0: none) and what to do when a write would pass
+  // it: "noeviction", "allkeys-lfu", "volatile-lfu", "allkeys-lru",
+  // "volatile-lru", "allkeys-random", "volatile-random", "volatile-ttl".
   int64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+  // Keys sampled per eviction to feed the candidate pool (eviction.h).
+  int64_t maxmemory_samples = 5;
+  // LFU counter growth (higher: slower, logarithmic) and decay (minutes
+  // per decrement of an idle key's counter; 0: never), as Redis's.
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;
   bool active_expire_enabled = true;
 
   // Encoding thresholds (Redis's names and defaults): a collection keeps
@@ -71,16 +84,33 @@ class Store {
   };
   CronReport cron(int64_t budget_ns);
 
+  // Time one call may spend evicting keys (before or after a command, or
+  // in cron); the rest continues on the next call.
+  static constexpr int64_t kEvictionBudgetNs = 500'000;
+
   Keyspace& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
   MemoryCounter& memory() { return memory_; }
+  // used_memory minus what the keyspace tables hold only while they rehash
+  // (old slot arrays): what maxmemory is compared with. INFO shows the
+  // difference as mem_not_counted_for_evict, as Redis does for its buffers.
+  int64_t memoryForLimit() const;
+  // used_memory of the store as constructed, before any data.
+  int64_t startupMemory() const { return startup_memory_; }
   StoreStats& stats() { return stats_; }
+  // CONFIG RESETSTAT: zeroes the INFO stats counters (Redis 7.0 keeps the
+  // memory peak, and so does this).
+  void resetStats();
   const StoreConfig& config() const { return config_; }
-  // Changes settings; everything derived from them is updated here.
+  // Changes settings; everything derived from them is updated here (a
+  // lower maxmemory starts evicting at once, within the usual budget).
   template <class Change>
   void updateConfig(Change&& change) {
     change(config_);
-    clock_.lfu = config_.lfuPolicy();
+    applyConfig();
   }
+  EvictionPolicy evictionPolicy() const { return policy_; }
+  // Large values dropped lazily are freed here, off the command thread.
+  LazyFreer& lazyFreer() { return freer_; }
 
   // The clock commands see: wall-clock time, or a manual time (tests).
   CommandClock& clock() { return clock_; }
@@ -109,13 +139,22 @@ class Store {
   const std::string& runId() const { return run_id_; }
 
  private:
+  void applyConfig();
+  // Makes room before a command (false: refuse it with the OOM error).
+  bool makeRoomFor(const CommandSpec& command, std::span<const ByteView> argv, int db_index);
+
   MemoryCounter memory_;
   CommandClock clock_;
   StoreStats stats_;
   StoreConfig config_;
+  EvictionPolicy policy_ = EvictionPolicy::kNoEviction;
+  Evictor evictor_;
+  // Declared before the databases so that it outlives them.
+  LazyFreer freer_;
   std::array<std::unique_ptr<Keyspace>, kDatabases> dbs_;
   std::mt19937_64 rng_;
   int64_t start_time_ms_;
+  int64_t startup_memory_ = 0;
   std::string run_id_;
   int cron_db_ = 0;
   bool track_ready_keys_ = false;

@@ -31,7 +31,7 @@ double listpackScore(double s) { return s == 0 ? 0.0 : s; }
 
 }  // namespace
 
-ZSetValue::ZSetValue(MemoryCounter& memory) : Collection(memory) {}
+ZSetValue::ZSetValue(MemoryCounter& store) : Collection(store) {}
 
 ZSetValue::~ZSetValue() {
   countedFree(memory(), buf_);
@@ -40,7 +40,7 @@ ZSetValue::~ZSetValue() {
 }
 
 Collection* ZSetValue::clone() const {
-  ZSetValue* copy = makeCollection<ZSetValue>(memory());
+  ZSetValue* copy = makeCollection<ZSetValue>(storeMemory());
   try {
     if (skiplist_) {
       copy->convertToSkiplist();
@@ -49,7 +49,7 @@ Collection* ZSetValue::clone() const {
         copy->map_->insert(n, NodeTraits::hashOf(n->member()));
       }
     } else if (used_) {
-      copy->buf_ = static_cast<char*>(countedAlloc(memory(), used_));
+      copy->buf_ = static_cast<char*>(countedAlloc(copy->memory(), used_));
       std::memcpy(copy->buf_, buf_, used_);
       copy->used_ = used_;
       copy->count_ = count_;

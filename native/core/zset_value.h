@@ -44,7 +44,7 @@ struct ZSetLimits {
 
 class ZSetValue final : public Collection {
  public:
-  explicit ZSetValue(MemoryCounter& memory);
+  explicit ZSetValue(MemoryCounter& store);
   ~ZSetValue() override;
 
   std::string_view encodingName() const override { return skiplist_ ? "skiplist" : "listpack"; }

@@ -969,6 +969,64 @@ TEST(random_item_returns_live_items) {
   CHECK(h.table.randomItem(~uint64_t{0}) == h.model.at("only").item.get());
 }
 
+TEST(sample_run_visits_distinct_live_items_up_to_the_limit) {
+  Harness<GoodTraits> h;
+  std::mt19937_64 rng(9);
+  size_t visits = 0;
+  h.table.sampleRun(rng(), 10, [&](Item*) { return ++visits > 0; });
+  CHECK_EQ(visits, 0u);  // empty table
+  std::unordered_set<Item*> everSeen;
+  for (uint64_t i = 0; i < 20000; i++) {
+    h.insert(keyFor(i));
+    if (i % 97 != 0) continue;  // through growth: items in both tables
+    std::unordered_set<Item*> seen;
+    h.table.sampleRun(rng(), 16, [&](Item* item) {
+      CHECK(h.model.count(item->key) && h.model.at(item->key).item.get() == item);
+      CHECK(seen.insert(item).second);
+      return true;
+    });
+    CHECK_EQ(seen.size(), std::min<size_t>(16, h.table.size()));
+    everSeen.insert(seen.begin(), seen.end());
+  }
+  CHECK(everSeen.size() > 2000);  // random starting points, not one region
+  // A limit above the size visits every item once (within the chosen table
+  // when mid-rehash, so settle first); `visit` returning false stops it.
+  while (h.table.rehashFor(1'000'000)) {
+  }
+  std::unordered_set<Item*> all;
+  h.table.sampleRun(rng(), SIZE_MAX, [&](Item* item) { return all.insert(item).second; });
+  CHECK_EQ(all.size(), h.table.size());
+  visits = 0;
+  h.table.sampleRun(rng(), SIZE_MAX, [&](Item*) { return ++visits < 5; });
+  CHECK_EQ(visits, 5u);
+}
+
+TEST(growth_and_transient_bytes) {
+  Harness<GoodTraits> h;
+  CHECK_EQ(h.table.transientBytes(), 0u);
+  CHECK(h.table.insertGrowthBytes() > 0);  // the first insert allocates
+  uint64_t next = 0;
+  // Big enough that a grow's migration spans many inserts.
+  while (next < 1000) h.insert(keyFor(next++));
+  while (h.table.rehashFor(1'000'000)) {
+  }
+  // Fill to the brink of a grow: the next insert would add a bigger array.
+  while (h.table.insertGrowthBytes() == 0) h.insert(keyFor(next++));
+  const size_t arrayBefore = h.table.arrayBytes();  // as allocated: a little over the nominal size
+  const size_t nominal = h.table.insertGrowthBytes();  // doubling adds one more array's worth
+  CHECK(nominal <= arrayBefore && arrayBefore < nominal + 64);
+  h.insert(keyFor(next++));
+  CHECK(h.table.isRehashing());
+  const size_t during = h.table.arrayBytes();  // new (2x) and old side by side
+  CHECK(during >= arrayBefore + 2 * nominal);
+  CHECK_EQ(h.table.transientBytes(), arrayBefore);  // the old one goes away
+  CHECK_EQ(h.table.insertGrowthBytes(), 0u);
+  while (h.table.rehashFor(1'000'000)) {
+  }
+  CHECK_EQ(h.table.transientBytes(), 0u);
+  CHECK_EQ(h.table.arrayBytes(), during - arrayBefore);
+}
+
 TEST(random_item_reaches_both_tables_mid_rehash) {
   // Frozen just after a grow starts (new table nearly empty) and halfway
   // through it: every item stays reachable, from either table.

@@ -23,6 +23,7 @@
  * below: `lists: (ctx) => ({ LPUSH: entry(6, fc.tuple(...)), ... })`.
  */
 import fc from 'fast-check';
+import { configGenerators } from './generators/config.mjs';
 import { hashGenerators } from './generators/hashes.mjs';
 import { listGenerators } from './generators/lists.mjs';
 import { setGenerators } from './generators/sets.mjs';
@@ -313,6 +314,7 @@ export const families = {
   hashes: (ctx) => hashGenerators(ctx),
   sets: (ctx) => setGenerators(ctx),
   zsets: (ctx) => zsetGenerators(ctx),
+  config: () => configGenerators(),
 };
 
 // ---- mutations and the combined arbitrary ----------------------------------------

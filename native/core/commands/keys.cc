@@ -91,6 +91,8 @@ std::string_view encodingName(Encoding encoding) {
 
 // UNLINK frees synchronously too: entries are one allocation each, and huge
 // collections are the data types' business (freed incrementally there).
+// DEL and UNLINK: the same here, since every large value is freed in the
+// background (Keyspace::dropEntry).
 void delCommand(CommandContext& ctx) {
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.argc(); i++) deleted += ctx.db.remove(ctx.arg(i));
@@ -456,8 +458,7 @@ void objectHelpCommand(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(static_cast<uint32_t>(std::size(kLines)));
-  for (std::string_view line : kLines) ctx.reply.simple(line);
+  ctx.reply.simpleLines(kLines);
 }
 
 // ---------------------------------------------------------------------------

@@ -256,8 +256,7 @@ void commandHelpCommand(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(static_cast<uint32_t>(std::size(kLines)));
-  for (std::string_view line : kLines) ctx.reply.simple(line);
+  ctx.reply.simpleLines(kLines);
 }
 
 // COMMAND alone: every command's info (the dispatcher routes COMMAND <sub>).
@@ -344,20 +343,46 @@ void infoServer(CommandContext& ctx, std::string& out) {
   addField(out, "lru_clock", (ctx.nowMs() / 1000) & 0xFFFFFF);
 }
 
+std::string percent(uint64_t part, uint64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  return buf;
+}
+
+std::string ratio(uint64_t a, uint64_t b) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", b ? static_cast<double>(a) / static_cast<double>(b) : 0.0);
+  return buf;
+}
+
+// used_memory is what the allocator handed out for data (memory.h); RSS is
+// the whole process's, so in embedded use mem_fragmentation_ratio includes
+// Node.js itself.
 void infoMemory(CommandContext& ctx, std::string& out) {
   Store& store = ctx.store;
   uint64_t used = nonNegative(store.memory().used);
   uint64_t peak = nonNegative(store.memory().peak);
+  uint64_t startup = nonNegative(store.startupMemory());
+  uint64_t rss = processResidentBytes();
   uint64_t maxmemory = nonNegative(store.config().maxmemory);
   out += "# Memory\r\n";
   addField(out, "used_memory", used);
   addField(out, "used_memory_human", bytesToHuman(used));
+  addField(out, "used_memory_rss", rss);
+  addField(out, "used_memory_rss_human", bytesToHuman(rss));
   addField(out, "used_memory_peak", peak);
   addField(out, "used_memory_peak_human", bytesToHuman(peak));
+  addField(out, "used_memory_peak_perc", percent(used, peak));
+  addField(out, "used_memory_startup", startup);
   addField(out, "maxmemory", maxmemory);
   addField(out, "maxmemory_human", bytesToHuman(maxmemory));
   addField(out, "maxmemory_policy", store.config().maxmemory_policy);
+  addField(out, "mem_not_counted_for_evict", nonNegative(store.memory().used - store.memoryForLimit()));
+  addField(out, "mem_fragmentation_ratio", ratio(rss, used));
+  addField(out, "mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
   addField(out, "mem_allocator", "libc");
+  addField(out, "lazyfree_pending_objects", static_cast<uint64_t>(store.lazyFreer().pending()));
+  addField(out, "lazyfreed_objects", static_cast<uint64_t>(store.lazyFreer().freed()));
 }
 
 void infoStats(CommandContext& ctx, std::string& out) {
