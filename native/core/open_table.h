@@ -319,18 +319,17 @@ class OpenTable {
   // returns false to stop early. Since slots are ordered by hash, such a
   // run is a random sample of items that costs a few contiguous cache
   // lines instead of one random probe per item (eviction sampling).
+  // During a rehash a run that has walked its whole table goes on into the
+  // other one, so a limit of size() or more visits every item.
   template <class Visit>  // bool(T*); must not mutate the table
   void sampleRun(uint64_t random, size_t limit, Visit&& visit) const {
     if (size() == 0 || limit == 0) return;
     const WalkStart w = randomStart(random);
-    size_t g = w.slot / kGroupSlots;
-    for (size_t n = 0; n < w.groups; n++) {
-      const Group& grp = w.table->groups[w.first + g];
-      for (uint64_t m = matchFull(grp.ctrl); m; m &= m - 1) {
-        if (!visit(grp.slot[slotOf(m)]) || --limit == 0) return;
-      }
-      if (++g == w.groups) g = 0;
-    }
+    if (!walkGroups(w, limit, visit) || !old_.groups) return;
+    const bool inOld = w.table == &old_;
+    const Table& other = inOld ? cur_ : old_;
+    const size_t first = inOld ? 0 : migratePos_;
+    walkGroups(WalkStart{&other, first, other.groupCount() - first, 0}, limit, visit);
   }
 
   template <class Visit>  // void(T*); must not mutate the table
@@ -460,6 +459,22 @@ class OpenTable {
     size_t groups;  // groups from `first` on
     size_t slot;    // the starting slot, counted from `first`
   };
+  // Visits the items of w's groups from w.slot's group on, wrapping, until
+  // `visit` says stop or `limit` runs out (both: false), or every group was
+  // walked (true).
+  template <class Visit>
+  bool walkGroups(const WalkStart& w, size_t& limit, Visit& visit) const {
+    size_t g = w.slot / kGroupSlots;
+    for (size_t n = 0; n < w.groups; n++) {
+      const Group& grp = w.table->groups[w.first + g];
+      for (uint64_t m = matchFull(grp.ctrl); m; m &= m - 1) {
+        if (!visit(grp.slot[slotOf(m)]) || --limit == 0) return false;
+      }
+      if (++g == w.groups) g = 0;
+    }
+    return true;
+  }
+
   WalkStart randomStart(uint64_t random) const {
     const bool inOld = mulHigh(random, size()) >= cur_.full;
     const Table& t = inOld ? old_ : cur_;

@@ -989,9 +989,14 @@ TEST(sample_run_visits_distinct_live_items_up_to_the_limit) {
     everSeen.insert(seen.begin(), seen.end());
   }
   CHECK(everSeen.size() > 2000);  // random starting points, not one region
-  // A limit above the size visits every item once (within the chosen table
-  // when mid-rehash, so settle first); `visit` returning false stops it.
-  while (h.table.rehashFor(1'000'000)) {
+  // A limit above the size visits every item once, mid-rehash too (both
+  // tables); `visit` returning false stops it.
+  while (!h.table.isRehashing()) h.insert(keyFor(h.table.size() + 100000));
+  for (int round = 0; round < 50 && h.table.isRehashing(); round++) {
+    std::unordered_set<Item*> every;
+    h.table.sampleRun(rng(), SIZE_MAX, [&](Item* item) { return every.insert(item).second; });
+    CHECK_EQ(every.size(), h.table.size());
+    h.insert(keyFor(h.table.size() + 200000));
   }
   std::unordered_set<Item*> all;
   h.table.sampleRun(rng(), SIZE_MAX, [&](Item* item) { return all.insert(item).second; });
