@@ -11,6 +11,21 @@ export function valueOf(i) {
   return `value:${String(i).padStart(26, '0')}`;
 }
 
+/** The i-th 16-byte hash key. */
+export function hashKeyOf(i) {
+  return `hash:${String(i).padStart(11, '0')}`;
+}
+
+/**
+ * The fields of the i-th small hash, as HSET arguments: 5 fields of 6 bytes
+ * (field0..field4) with 12-byte values that are not integers (so neither
+ * Redis nor emberkv can store them as numbers), distinct per hash.
+ */
+export function hashFieldsOf(i) {
+  const id = String(i).padStart(10, '0');
+  return ['field0', `a:${id}`, 'field1', `b:${id}`, 'field2', `c:${id}`, 'field3', `d:${id}`, 'field4', `e:${id}`];
+}
+
 /** `count` distinct 16-byte keys. */
 export function makeKeys(count) {
   const keys = new Array(count);

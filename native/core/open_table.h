@@ -81,7 +81,7 @@
 // ceil(G_old / 2) inserts land during a migration. Starting from Q = L (the
 // live items) and with limit = 7/8 of the new table's slots (G = groups):
 //   grow 2x      L <= 7 G_old   limit 14 G_old     L + G_old/2 <= 7.5 G_old
-//   same size    L <= 4 G       limit  7 G         L + G/2     <= 4.5 G
+//   same size    L <= 6.25 G    limit  7 G         L + G/2     <= 6.75 G
 //   shrink 4x    L <  G_old     limit 1.75 G_old   L + G_old/2 <  1.5 G_old
 // and the tiny cases (G_old = 1, 2, 4, where the shrink target is one
 // group) hold too. So Q <= cur_.limit throughout, and the new table never
@@ -365,8 +365,7 @@ class OpenTable {
   size_t insertGrowthBytes() const {
     if (cur_.used < cur_.limit || old_.groups) return 0;
     if (cur_.limit == 0) return kMinGroups * sizeof(Group);
-    const bool mostlyLive = cur_.full * 2 > cur_.slots();
-    return mostlyLive ? cur_.groupCount() * sizeof(Group) : 0;  // doubling adds one more array's worth
+    return needsToGrow() ? cur_.groupCount() * sizeof(Group) : 0;  // doubling adds one more array's worth
   }
 
   // Bytes of the slot arrays, as the allocator counts them (the old one of
@@ -648,11 +647,18 @@ class OpenTable {
     if (cur_.limit == 0) {
       startResize(kMinGroups);  // first insert into a table that never allocated
     } else {
-      const bool mostlyLive = cur_.full * 2 > cur_.slots();
-      startResize(mostlyLive ? cur_.groupCount() * 2 : cur_.groupCount());
+      startResize(needsToGrow() ? cur_.groupCount() * 2 : cur_.groupCount());
     }
     return migrated;
   }
+
+  // A full table (live items and tombstones at the limit) doubles if more
+  // than 25/32 of its slots hold live items; otherwise it is rebuilt at the
+  // same size, which purges the tombstones. A cache that evicts as it
+  // inserts churns tombstones at a constant size: growing it would spend
+  // memory on empty slots instead of on keys. (The bound in the header
+  // comment shows a same-size migration still always fits.)
+  bool needsToGrow() const { return cur_.full * 32 > cur_.slots() * 25; }
 
   // Live items below 1/8 of the slots: start a shrink (unless a rehash is
   // running; its completion calls this again).
