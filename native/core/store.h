@@ -38,8 +38,12 @@ struct StoreConfig {
   // "volatile-lru", "allkeys-random", "volatile-random", "volatile-ttl".
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
-  // Keys sampled per eviction to feed the candidate pool (eviction.h).
-  int64_t maxmemory_samples = 5;
+  // Keys sampled per database and eviction to feed the candidate pool
+  // (eviction.h). Redis's default is 5; 16 was chosen by measurement
+  // (bench:hitratio: 0.1-0.3 points more hits with LFU on four of five
+  // traces, at the same replay speed, since a sample is a run of adjacent
+  // slots and costs little).
+  int64_t maxmemory_samples = 16;
   // LFU counter growth (higher: slower, logarithmic) and decay (minutes
   // per decrement of an idle key's counter; 0: never), as Redis's.
   int64_t lfu_log_factor = 10;
