@@ -10,6 +10,8 @@
 // (garbage collection shows up as the odd 1-2 ms call in both). The table
 // gives percentiles, the worst call, and how many calls took over 1 ms.
 //
+// BENCH_POLICIES and BENCH_SAMPLES (maxmemory-samples) choose what runs.
+//
 // A second table times the commands that drop one huge collection (1M
 // members): DEL, an overwriting SET, and an eviction that picks it, each
 // of which hands the collection to the background freer.
@@ -36,6 +38,7 @@ function run(policy) {
     const catchUp = { rounds: 0, worst: 0 };
     if (policy) {
       e.call('CONFIG', 'SET', 'maxmemory', String(Math.floor(e.memoryUsage() * 0.9)), 'maxmemory-policy', policy);
+      if (process.env.BENCH_SAMPLES) e.call('CONFIG', 'SET', 'maxmemory-samples', process.env.BENCH_SAMPLES);
       for (let more = true; more && catchUp.rounds < 100_000; catchUp.rounds++) {
         const start = process.hrtime.bigint();
         more = e.runUpkeep(1).moreWork;

@@ -39,11 +39,10 @@ struct StoreConfig {
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   // Keys sampled per database and eviction to feed the candidate pool
-  // (eviction.h). Redis's default is 5; 16 was chosen by measurement
-  // (bench:hitratio: 0.1-0.3 points more hits with LFU on four of five
-  // traces, at the same replay speed, since a sample is a run of adjacent
-  // slots and costs little).
-  int64_t maxmemory_samples = 16;
+  // (eviction.h). Redis's default, 5, kept by measurement: 10 or 16 win
+  // only 0.1-0.3 points of LFU hit ratio (bench:hitratio) while an
+  // evicting SET costs 2.7x as much (bench:eviction: p50 2.6 -> 7.0 us).
+  int64_t maxmemory_samples = 5;
   // LFU counter growth (higher: slower, logarithmic) and decay (minutes
   // per decrement of an idle key's counter; 0: never), as Redis's.
   int64_t lfu_log_factor = 10;

@@ -38,7 +38,7 @@ const stats = (e) =>
 const DEFAULTS = {
   maxmemory: '0',
   'maxmemory-policy': 'noeviction',
-  'maxmemory-samples': '16', // Redis: 5 (see StoreConfig)
+  'maxmemory-samples': '5',
   'lfu-log-factor': '10',
   'lfu-decay-time': '1',
   'hash-max-listpack-entries': '128',
