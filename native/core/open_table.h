@@ -66,11 +66,12 @@
 //   - Every insert and erase migrates kMigrateGroupsPerOp groups, and
 //     rehashFor() migrates in chunks of kGroupsPerClockCheck between clock
 //     reads. find is const and does no migration work.
-//   - Freeing a big array is a stall of its own (munmap: ~10 ms for 150 MB
-//     here), so an old array of kDrainThresholdBytes or more is retired
-//     instead. It goes back to the kernel in madvise(DONTNEED) chunks of
-//     kDrainBytesPerOp per insert/erase (or more per rehashFor step), and
-//     then the free itself is cheap. isRehashing() stays true until then,
+//   - Arrays of kDrainThresholdBytes or more are mapped directly, not
+//     malloc'd (see mappedDirectly). Freeing one is a stall of its own
+//     (munmap: ~10 ms for 150 MB here), so an old array that big is
+//     retired instead: it is unmapped in chunks of kDrainBytesPerOp per
+//     insert/erase (or more per rehashFor step), and the rest at the end
+//     is cheap. isRehashing() stays true until then,
 //     so a caller that drives rehashFor() while isRehashing() also gets the
 //     memory back from an idle table.
 // Why a migration always finishes before the new table fills, so that no
@@ -159,8 +160,8 @@ class OpenTable {
   // rehashFor() reads the clock once per this many migrated groups.
   static constexpr size_t kGroupsPerClockCheck = 64;
   static constexpr size_t kMinGroups = 1;
-  // Old arrays at least this big are returned to the kernel piecewise
-  // (madvise) before being freed: this many bytes per insert/erase, or per
+  // Arrays at least this big are mapped directly and, once old, returned
+  // to the kernel piecewise (munmap): this many bytes per insert/erase, or per
   // step of rehashFor(). Freeing (munmap) costs ~70 us per MB here, so a
   // chunk costs a few microseconds and a whole small array under 20 us.
   static constexpr size_t kDrainThresholdBytes = 256 * 1024;
@@ -355,7 +356,7 @@ class OpenTable {
   // by what it adds for good (insertGrowthBytes).
   size_t transientBytes() const {
     size_t bytes = allocationOf(old_);
-    if (drain_.block) bytes += usableSize(drain_.block);
+    if (drain_.block) bytes += arrayAllocation(drain_.bytes);
     return bytes;
   }
   // Bytes the next insert of a new item would add for good by resizing the
@@ -371,7 +372,7 @@ class OpenTable {
   // Bytes of the slot arrays, as the allocator counts them (the old one of
   // a rehash included): what the table costs beyond its items.
   size_t arrayBytes() const {
-    return allocationOf(cur_) + allocationOf(old_) + (drain_.block ? usableSize(drain_.block) : 0);
+    return allocationOf(cur_) + allocationOf(old_) + (drain_.block ? arrayAllocation(drain_.bytes) : 0);
   }
 
   size_t capacity() const {  // slots in the table(s)
@@ -402,7 +403,7 @@ class OpenTable {
       return "migration position set while not rehashing";
     }
     if (drain_.block && (drain_.next > drain_.end || drain_.end > static_cast<char*>(drain_.block) +
-                                                                    usableSize(drain_.block))) {
+                                                                    drain_.bytes)) {
       return "drain range outside its block";
     }
     return nullptr;
@@ -446,7 +447,26 @@ class OpenTable {
   static size_t ownedSlots(const Table& t) {
     return t.groups && t.groups != emptyGroup() ? t.slots() : 0;
   }
-  static size_t allocationOf(const Table& t) { return ownedSlots(t) ? usableSize(t.groups) : 0; }
+  static size_t allocationOf(const Table& t) {
+    if (!ownedSlots(t)) return 0;
+    const size_t bytes = t.groupCount() * sizeof(Group);
+    return mappedDirectly(bytes) ? arrayAllocation(bytes) : usableSize(t.groups);
+  }
+
+  // Arrays of kDrainThresholdBytes or more are mapped directly (Linux):
+  // fresh anonymous pages read as zero and are faulted in lazily, whereas
+  // calloc may hand out a recycled heap block and zero all of it first
+  // (glibc raises its mmap threshold after large frees), which made the
+  // insert that starts a resize of a 1M-key table stall ~5 ms.
+  static bool mappedDirectly(size_t bytes) {
+#if defined(__linux__)
+    return bytes >= kDrainThresholdBytes;
+#else
+    return false;
+#endif
+  }
+  // What a mapped array of `bytes` costs: whole pages.
+  static size_t arrayAllocation(size_t bytes) { return (bytes + pageSize() - 1) & ~(pageSize() - 1); }
 
   // Where a random walk starts (randomItem, sampleRun): a table chosen in
   // proportion to the items it holds (old_'s migrated groups, which hold
@@ -572,7 +592,15 @@ class OpenTable {
     assert(groups >= kMinGroups && (groups & (groups - 1)) == 0);
     // Zeroed, not allocated and filled: EMPTY is 0, and fresh large
     // allocations are lazily-zeroed pages (see the header comment).
-    void* p = countedCalloc(counter_, groups, sizeof(Group));
+    const size_t bytes = groups * sizeof(Group);
+    void* p;
+    if (mappedDirectly(bytes)) {
+      p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      counter_.add(arrayAllocation(bytes));
+    } else {
+      p = countedCalloc(counter_, groups, sizeof(Group));
+    }
     Table t;
     t.groups = static_cast<Group*>(p);
     t.mask = groups - 1;
@@ -581,14 +609,23 @@ class OpenTable {
   }
 
   void release(Table& t) {
-    if (t.groups && t.groups != emptyGroup()) countedFree(counter_, t.groups);
+    if (t.groups && t.groups != emptyGroup()) freeArray(t.groups, t.groupCount() * sizeof(Group));
     t = Table{};
   }
 
+  void freeArray(void* block, size_t bytes) {
+    if (mappedDirectly(bytes)) {
+      munmap(block, bytes);
+      counter_.sub(arrayAllocation(bytes));
+    } else {
+      countedFree(counter_, block);
+    }
+  }
+
   // The old array of a completed rehash. A big one is not freed at once:
-  // its pages go back to the kernel a chunk at a time (drainStep), and the
-  // final free, of a block with no resident pages left, is then cheap.
-  // Until that free the MemoryCounter still counts the whole block.
+  // it is unmapped a chunk at a time (drainStep), and the final munmap of
+  // what is left is then cheap. Until then the MemoryCounter still counts
+  // the whole block.
   void retire(Table& t) {
     const size_t bytes = t.groupCount() * sizeof(Group);
     void* block = t.groups;
@@ -600,21 +637,25 @@ class OpenTable {
       const uintptr_t first = (reinterpret_cast<uintptr_t>(block) + page - 1) & ~(page - 1);
       const uintptr_t last = (reinterpret_cast<uintptr_t>(block) + bytes) & ~(page - 1);
       drain_.block = block;
+      drain_.bytes = bytes;
       drain_.next = reinterpret_cast<char*>(first);
       drain_.end = reinterpret_cast<char*>(std::max(first, last));
       return;
     }
 #endif
-    countedFree(counter_, block);
+    freeArray(block, bytes);
   }
 
   void drainStep(size_t maxBytes) {
 #if defined(__linux__)
     maxBytes = (maxBytes + pageSize() - 1) & ~(pageSize() - 1);  // keeps `next` page-aligned
     const size_t bytes = std::min(maxBytes, static_cast<size_t>(drain_.end - drain_.next));
-    // Whole pages inside the block only; if madvise fails the pages simply
-    // stay until the free below.
-    if (bytes) madvise(drain_.next, bytes, MADV_DONTNEED);
+    // A drained block is one we mapped (mappedDirectly): unmap it a chunk
+    // at a time, page tables included, so that the final munmap of the
+    // rest is cheap (one munmap of 19 MB, even with its pages already
+    // dropped by madvise, took 1-2 ms here). Unmapping pages already
+    // unmapped is no error, so finishDrain may unmap the whole range.
+    if (bytes) munmap(drain_.next, bytes);
     drain_.next += bytes;
 #endif
     if (drain_.next >= drain_.end) finishDrain();
@@ -622,7 +663,7 @@ class OpenTable {
 
   void finishDrain() {
     if (!drain_.block) return;
-    countedFree(counter_, drain_.block);
+    freeArray(drain_.block, drain_.bytes);
     drain_ = Drain{};
   }
 
@@ -832,6 +873,7 @@ class OpenTable {
   size_t migratePos_ = 0;  // next old_ group to migrate
   struct Drain {
     void* block = nullptr;  // the retired array, or nullptr
+    size_t bytes = 0;       // its size (groups x sizeof(Group))
     char* next = nullptr;   // first page not yet returned
     char* end = nullptr;    // end of the whole pages inside the block
   } drain_;
