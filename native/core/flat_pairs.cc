@@ -68,7 +68,7 @@ void FlatPairs::append(ByteView first, ByteView second) {
   p += first.size();
   p += writeLength(p, second.size());
   if (!second.empty()) std::memcpy(p, second.data(), second.size());
-  used_ += add;
+  used_ += static_cast<uint32_t>(add);
   count_++;
 }
 
@@ -96,13 +96,13 @@ void FlatPairs::replaceSecond(size_t offset, ByteView second) {
   char* p = buf_ + start;
   p += writeLength(p, second.size());
   if (!second.empty()) std::memcpy(p, second.data(), second.size());
-  used_ = used_ - old_size + new_size;
+  used_ = static_cast<uint32_t>(used_ - old_size + new_size);
 }
 
 void FlatPairs::erase(size_t offset) {
   const Pair p = at(offset);
   std::memmove(buf_ + offset, buf_ + p.next, used_ - p.next);
-  used_ -= p.next - offset;
+  used_ -= static_cast<uint32_t>(p.next - offset);
   count_--;
   try {
     resize(used_);

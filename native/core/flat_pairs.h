@@ -105,8 +105,8 @@ class FlatPairs {
 
   MemoryCounter& memory_;
   char* buf_ = nullptr;
-  size_t used_ = 0;
-  size_t count_ = 0;
+  uint32_t used_ = 0;   // bytes; at most HashValue::kFlatMaxBytes (2^30)
+  uint32_t count_ = 0;  // pairs
 };
 
 }  // namespace ember

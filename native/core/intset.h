@@ -56,7 +56,7 @@ class IntSet {
 
   MemoryCounter& memory_;
   void* data_ = nullptr;
-  size_t size_ = 0;
+  uint32_t size_ = 0;  // at most 2^30 (sets.cc caps set-max-intset-entries)
   unsigned width_ = 2;
 };
 

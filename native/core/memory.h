@@ -21,14 +21,14 @@ namespace ember {
 // the store's, so every change reaches the root (used_memory) while the
 // collection knows its own size exactly (MEMORY USAGE, eviction, and
 // handing a value to the background freer, which detaches it first).
+// Kept to two words: there is one in every collection. (The store tracks
+// the peak itself, between commands.)
 struct MemoryCounter {
   int64_t used = 0;
-  int64_t peak = 0;
   MemoryCounter* parent = nullptr;
 
   void add(size_t bytes) {
     used += static_cast<int64_t>(bytes);
-    if (used > peak) peak = used;
     if (parent) parent->add(bytes);
   }
   void sub(size_t bytes) {

@@ -132,6 +132,7 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   if (config_.maxmemory > 0 && (run->flags & kCmdWrite) && memoryForLimit() > config_.maxmemory) {
     evictor_.makeRoom(*this, 0, kEvictionBudgetNs);
   }
+  notePeak();
   // Counted after it ran, as Redis does (INFO does not count itself).
   stats_.total_commands_processed++;
 }

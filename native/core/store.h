@@ -93,6 +93,12 @@ class Store {
 
   Keyspace& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
   MemoryCounter& memory() { return memory_; }
+  // The most used_memory has been, as seen between commands (as Redis
+  // samples it, in its cron and around commands).
+  int64_t memoryPeak() {
+    notePeak();
+    return memory_peak_;
+  }
   // used_memory minus what the keyspace tables hold only while they rehash
   // (old slot arrays): what maxmemory is compared with. INFO shows the
   // difference as mem_not_counted_for_evict, as Redis does for its buffers.
@@ -143,6 +149,9 @@ class Store {
 
  private:
   void applyConfig();
+  void notePeak() {
+    if (memory_.used > memory_peak_) memory_peak_ = memory_.used;
+  }
   // Makes room before a command (false: refuse it with the OOM error).
   bool makeRoomFor(const CommandSpec& command, std::span<const ByteView> argv, int db_index);
 
@@ -158,6 +167,7 @@ class Store {
   std::mt19937_64 rng_;
   int64_t start_time_ms_;
   int64_t startup_memory_ = 0;
+  int64_t memory_peak_ = 0;
   std::string run_id_;
   int cron_db_ = 0;
   bool track_ready_keys_ = false;

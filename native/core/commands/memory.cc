@@ -74,7 +74,8 @@ void memoryStatsCommand(CommandContext& ctx) {
     ctx.reply.dbl(v);
     fields++;
   };
-  integer("peak.allocated", store.memory().peak);
+  const int64_t peak = store.memoryPeak();
+  integer("peak.allocated", peak);
   integer("total.allocated", used);
   integer("startup.allocated", startup);
   for (int i = 0; i < Store::kDatabases; i++) {
@@ -96,7 +97,7 @@ void memoryStatsCommand(CommandContext& ctx) {
   integer("dataset.bytes", dataset);
   real("dataset.percentage", net ? 100.0 * static_cast<double>(dataset) / static_cast<double>(net) : 0);
   real("peak.percentage",
-       store.memory().peak ? 100.0 * static_cast<double>(used) / static_cast<double>(store.memory().peak) : 0);
+       peak ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 0);
   integer("lazyfree.pending", static_cast<int64_t>(store.lazyFreer().pending()));
   // The process's resident memory: in embedded use that includes Node.js
   // itself, so the ratio says more about the host than about the store.

@@ -361,7 +361,7 @@ std::string ratio(uint64_t a, uint64_t b) {
 void infoMemory(CommandContext& ctx, std::string& out) {
   Store& store = ctx.store;
   uint64_t used = nonNegative(store.memory().used);
-  uint64_t peak = nonNegative(store.memory().peak);
+  uint64_t peak = nonNegative(store.memoryPeak());
   uint64_t startup = nonNegative(store.startupMemory());
   uint64_t rss = processResidentBytes();
   uint64_t maxmemory = nonNegative(store.config().maxmemory);
