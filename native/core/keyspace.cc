@@ -16,8 +16,14 @@ namespace {
 
 }  // namespace
 
-Keyspace::Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock, LazyFreer* freer)
-    : memory_(memory), freer_(freer), stats_(stats), clock_(clock), table_(memory) {}
+Keyspace::Keyspace(MemoryCounter& store_memory, KeyspaceStats& stats, const CommandClock& clock, LazyFreer* freer)
+    : memory_{0, &store_memory}, freer_(freer), stats_(stats), clock_(clock), table_(memory_) {}
+
+void Keyspace::detachFromStore() {
+  memory_.parent->sub(static_cast<size_t>(memory_.used));
+  memory_.parent = nullptr;
+  freer_ = nullptr;
+}
 
 Keyspace::~Keyspace() { clear(); }
 

@@ -10,6 +10,9 @@
 //
 // Invariants:
 //  - every entry in the table is owned by it (freed by remove/put/clear);
+//  - memory_ counts everything this database holds: entries, table and
+//    collections (theirs chain to it); a value that goes to another
+//    database is re-allocated through that one's counter (COPY ... DB);
 //  - expires_count_ == number of entries with an expiry, expired or not;
 //  - an Entry* obtained from a lookup is valid until the next mutation of
 //    this keyspace; functions that may move an entry return the new pointer.
@@ -46,10 +49,19 @@ enum LookupFlags : unsigned {
 
 class Keyspace {
  public:
-  // `freer` (may be null: then everything is freed inline) takes large
-  // values as they leave: deleted, overwritten, expired, evicted (as Redis
-  // does with every lazyfree-* option on).
-  Keyspace(MemoryCounter& memory, KeyspaceStats& stats, const CommandClock& clock, LazyFreer* freer = nullptr);
+  // Its entries, table and collections count into a counter of its own,
+  // a child of `store_memory`. `freer` (may be null: then everything is
+  // freed inline) takes large values as they leave: deleted, overwritten,
+  // expired, evicted (as Redis does with every lazyfree-* option on).
+  Keyspace(MemoryCounter& store_memory, KeyspaceStats& stats, const CommandClock& clock, LazyFreer* freer = nullptr);
+
+  // The counter for everything this database holds (new entries and
+  // collections are allocated through it).
+  MemoryCounter& memory() { return memory_; }
+  // Takes this keyspace out of the store's accounting so that another
+  // thread may destroy it (FLUSHALL/FLUSHDB ASYNC): its bytes leave
+  // used_memory now, and it frees everything inline from then on.
+  void detachFromStore();
   ~Keyspace();
   Keyspace(const Keyspace&) = delete;
   Keyspace& operator=(const Keyspace&) = delete;
@@ -145,7 +157,7 @@ class Keyspace {
   void expireEntry(ByteView key, uint64_t hash);
   void touch(Entry* e);
 
-  MemoryCounter& memory_;
+  MemoryCounter memory_;  // declared before table_, which counts through it
   LazyFreer* freer_;
   KeyspaceStats& stats_;
   const CommandClock& clock_;

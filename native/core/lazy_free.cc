@@ -12,15 +12,19 @@ LazyFreer::~LazyFreer() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
-  for (Collection* c : queue_) destroyDetachedCollection(c);  // never started, or handed over after it stopped
+  for (auto& dispose : queue_) dispose();  // never started, or handed over after it stopped
 }
 
 void LazyFreer::free(Collection* detached) {
+  run([detached] { destroyDetachedCollection(detached); });
+}
+
+void LazyFreer::run(std::function<void()> dispose) {
   pending_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(detached);
-    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    queue_.push_back(std::move(dispose));
+    if (!thread_.joinable()) thread_ = std::thread([this] { work(); });
   }
   wake_.notify_one();
 }
@@ -30,17 +34,17 @@ void LazyFreer::drain() {
   idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }
 
-void LazyFreer::run() {
+void LazyFreer::work() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, nothing left
-    std::vector<Collection*> batch;
+    std::vector<std::function<void()>> batch;
     batch.swap(queue_);
     busy_ = true;
     lock.unlock();
-    for (Collection* c : batch) {
-      destroyDetachedCollection(c);
+    for (auto& dispose : batch) {
+      dispose();
       pending_.fetch_sub(1, std::memory_order_relaxed);
       freed_.fetch_add(1, std::memory_order_relaxed);
     }

@@ -10,8 +10,9 @@
 // and a detached collection counts only into its own counter.
 //
 // Invariants:
-//  - every collection handed over is detached and referenced by nothing
-//    else; it is freed exactly once, by the thread;
+//  - everything handed over (a collection, or a whole keyspace emptied by
+//    FLUSHALL/FLUSHDB ASYNC) is detached from the store's counter and
+//    referenced by nothing else; it is freed exactly once, by the thread;
 //  - the thread exists only once something was handed over, and the
 //    destructor frees whatever is still queued before joining it.
 #pragma once
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -41,6 +43,9 @@ class LazyFreer {
   // Takes a detached collection (Collection::detachFromStore) and frees it
   // on the background thread.
   void free(Collection* detached);
+  // Runs `dispose` on the background thread: it frees something detached
+  // from the store (a whole keyspace, Store::flushAsync).
+  void run(std::function<void()> dispose);
   // Collections handed over and not yet freed (INFO lazyfree_pending_objects).
   size_t pending() const { return pending_.load(std::memory_order_relaxed); }
   // Total freed so far (INFO lazyfreed_objects).
@@ -49,12 +54,12 @@ class LazyFreer {
   void drain();
 
  private:
-  void run();
+  void work();
 
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  std::vector<Collection*> queue_;
+  std::vector<std::function<void()>> queue_;
   std::thread thread_;
   bool stopping_ = false;
   bool busy_ = false;

@@ -46,6 +46,14 @@ Store::Store() : rng_(std::random_device{}()) {
   startup_memory_ = memory_.used;
 }
 
+void Store::flushAsync(int index) {
+  auto& slot = dbs_[static_cast<size_t>(index)];
+  if (slot->size() == 0) return;
+  std::unique_ptr<Keyspace> old = std::exchange(slot, std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_));
+  old->detachFromStore();
+  freer_.run([doomed = old.release()] { delete doomed; });
+}
+
 int64_t Store::memoryForLimit() const {
   int64_t transient = 0;
   for (const auto& db : dbs_) transient += static_cast<int64_t>(db->transientBytes());

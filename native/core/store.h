@@ -92,6 +92,10 @@ class Store {
   static constexpr int64_t kEvictionBudgetNs = 500'000;
 
   Keyspace& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  // FLUSHDB/FLUSHALL ASYNC: database `index` becomes a new, empty keyspace
+  // at once, and the old one is freed on the background thread. (Any
+  // Keyspace& to it, as a running command's ctx.db, is dead afterwards.)
+  void flushAsync(int index);
   MemoryCounter& memory() { return memory_; }
   // The most used_memory has been, as seen between commands (as Redis
   // samples it, in its cron and around commands).

@@ -111,6 +111,37 @@ describe('used_memory', () => {
   });
 });
 
+describe('FLUSHALL / FLUSHDB ASYNC', () => {
+  test('empty the databases at once; the old keys are freed in the background', async () => {
+    const e = engine();
+    try {
+      const start = e.memoryUsage();
+      for (let i = 0; i < 20_000; i++) e.call('SET', `k${i}`, 'v'.repeat(40));
+      fillEveryEncoding(e, 'x');
+      for (let i = 0; i < 100; i++) e.call('COPY', `k${i}`, `k${i}`, 'DB', '5');
+      const keysIn = (db) => Number(new RegExp(`^db${db}:keys=(\\d+)`, 'm').exec(e.info('keyspace'))?.[1] ?? 0);
+      assert.equal(e.call('FLUSHDB', 'ASYNC'), 'OK'); // db 0 only
+      assert.equal(e.call('DBSIZE'), 0);
+      assert.equal(keysIn(5), 100);
+      const afterDb0 = e.memoryUsage();
+      assert.ok(afterDb0 < start + 20_000, `db 0's bytes left at once (${afterDb0})`);
+      e.call('SET', 'fresh', 'value'); // the new keyspace works
+      assert.equal(e.call('GET', 'fresh'), 'value');
+      assert.equal(e.call('FLUSHALL', 'async'), 'OK');
+      assert.equal(keysIn(5), 0);
+      assert.equal(e.memoryUsage(), start);
+      // Three keyspaces went to the freer: db 0 twice (the second holding
+      // 'fresh'), db 5 once; the empty ones were not replaced.
+      for (let i = 0; i < 500 && info(e, 'lazyfree_pending_objects') !== '0'; i++) await sleep(10);
+      assert.equal(info(e, 'lazyfree_pending_objects'), '0');
+      assert.equal(info(e, 'lazyfreed_objects'), '3');
+      fails(e, 'ERR syntax error', 'FLUSHALL', 'LAZY');
+    } finally {
+      e.close();
+    }
+  });
+});
+
 describe('reports', () => {
   test('INFO memory has Redis\'s fields', withEngine((e) => {
     e.call('SET', 'k', 'v');

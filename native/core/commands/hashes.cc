@@ -99,7 +99,7 @@ bool lookupHashWrite(CommandContext& ctx, ByteView key, HashValue** out) {
 // (an error or std::bad_alloc), so no empty hash ever reaches the keyspace.
 class NewHash {
  public:
-  explicit NewHash(CommandContext& ctx) : ctx_(ctx), hash_(makeCollection<HashValue>(ctx.store.memory())) {}
+  explicit NewHash(CommandContext& ctx) : ctx_(ctx), hash_(makeCollection<HashValue>(ctx.db.memory())) {}
   ~NewHash() { destroyCollection(hash_); }
   NewHash(const NewHash&) = delete;
   NewHash& operator=(const NewHash&) = delete;

@@ -303,7 +303,7 @@ void copyCommand(CommandContext& ctx) {
   e = ctx.db.lookupRead(from, kLookupNoTouch | kLookupNoStats);
   // A new object (a collection is cloned): put() gives it a new object's
   // access clock.
-  dst.put(Entry::cloneWithKey(ctx.store.memory(), e, to, e->expireAt()));
+  dst.put(Entry::cloneWithKey(dst.memory(), e, to, e->expireAt()));
   ctx.reply.integer(1);
 }
 

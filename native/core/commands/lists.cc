@@ -60,7 +60,7 @@ bool lookupList(CommandContext& ctx, ByteView key, bool write, ListValue** out) 
 
 // A new, empty list stored at `key` (the caller fills it before replying).
 ListValue* createList(CommandContext& ctx, ByteView key) {
-  ListValue* list = makeCollection<ListValue>(ctx.store.memory(), ctx.store.config().list_max_listpack_size);
+  ListValue* list = makeCollection<ListValue>(ctx.db.memory(), ctx.store.config().list_max_listpack_size);
   ctx.db.putCollection(key, ValueType::kList, list);
   return list;
 }

@@ -85,23 +85,39 @@ void dbsizeCommand(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>
 // ---------------------------------------------------------------------------
 // FLUSHDB, FLUSHALL [ASYNC | SYNC]
 
-// Both modes free synchronously: the keyspace frees huge values itself.
-bool parseFlushMode(CommandContext& ctx) {
-  if (ctx.argc() == 1) return true;
-  if (ctx.argc() == 2 && (optionIs(ctx.arg(1), "sync") || optionIs(ctx.arg(1), "async"))) return true;
+// SYNC (the default, as Redis's lazyfree-lazy-user-flush no) frees on the
+// command thread, large collections aside (the keyspace hands those to the
+// background freer anyway); ASYNC swaps in empty keyspaces and frees the
+// old ones in the background, so even a million keys cost no stall.
+enum class FlushMode { kSync, kAsync, kInvalid };
+
+FlushMode parseFlushMode(CommandContext& ctx) {
+  if (ctx.argc() == 1) return FlushMode::kSync;
+  if (ctx.argc() == 2 && optionIs(ctx.arg(1), "sync")) return FlushMode::kSync;
+  if (ctx.argc() == 2 && optionIs(ctx.arg(1), "async")) return FlushMode::kAsync;
   ctx.reply.error(err::kSyntax);
-  return false;
+  return FlushMode::kInvalid;
+}
+
+void flushDatabase(CommandContext& ctx, int index, FlushMode mode) {
+  if (mode == FlushMode::kAsync) {
+    ctx.store.flushAsync(index);
+  } else {
+    ctx.store.db(index).clear();
+  }
 }
 
 void flushdbCommand(CommandContext& ctx) {
-  if (!parseFlushMode(ctx)) return;
-  ctx.db.clear();
+  const FlushMode mode = parseFlushMode(ctx);
+  if (mode == FlushMode::kInvalid) return;
+  flushDatabase(ctx, ctx.db_index, mode);  // ctx.db is not used after this
   ctx.reply.ok();
 }
 
 void flushallCommand(CommandContext& ctx) {
-  if (!parseFlushMode(ctx)) return;
-  for (int i = 0; i < Store::kDatabases; i++) ctx.store.db(i).clear();
+  const FlushMode mode = parseFlushMode(ctx);
+  if (mode == FlushMode::kInvalid) return;
+  for (int i = 0; i < Store::kDatabases; i++) flushDatabase(ctx, i, mode);
   ctx.reply.ok();
 }
 

@@ -72,7 +72,7 @@ size_t maxIntsetEntries(const CommandContext& ctx) {
 
 // A fresh, empty set outside the keyspace.
 SetPtr newSet(CommandContext& ctx, bool intset) {
-  return SetPtr(makeCollection<SetValue>(ctx.store.memory(), intset));
+  return SetPtr(makeCollection<SetValue>(ctx.db.memory(), intset));
 }
 
 // Puts `set` (non-empty) under `key`, replacing whatever is there, with no

@@ -61,7 +61,7 @@ bool exceedsMaxBulk(uint64_t size, uint64_t append) { return size + append > kMa
 // Stores `value` whole under `key` (as Redis's setKey), replacing any
 // existing entry (Keyspace::put sets the access clock as Redis does).
 void storeString(CommandContext& ctx, ByteView key, ByteView value, int64_t expire_at) {
-  Entry* fresh = Entry::newString(ctx.store.memory(), key, value, Entry::encodingFor(value), expire_at);
+  Entry* fresh = Entry::newString(ctx.db.memory(), key, value, Entry::encodingFor(value), expire_at);
   ctx.db.put(fresh);
 }
 
@@ -434,7 +434,7 @@ void setrangeCommand(CommandContext& ctx) {
       return;
     }
     size_t length = at + patch.size();
-    Entry* fresh = Entry::newRawString(ctx.store.memory(), key, length, kNoExpire);
+    Entry* fresh = Entry::newRawString(ctx.db.memory(), key, length, kNoExpire);
     std::memcpy(fresh->mutableStringBytes() + at, patch.data(), patch.size());
     ctx.db.put(fresh);
     ctx.reply.integer(static_cast<int64_t>(length));
@@ -481,7 +481,7 @@ void incrDecr(CommandContext& ctx, int64_t increment) {
   if (e && e->encoding() == Encoding::kInt) {
     e->setIntValue(value);
   } else {
-    Entry* fresh = Entry::newInt(ctx.store.memory(), key, value, e ? e->expireAt() : kNoExpire);
+    Entry* fresh = Entry::newInt(ctx.db.memory(), key, value, e ? e->expireAt() : kNoExpire);
     ctx.db.put(fresh);
   }
   ctx.reply.integer(value);
@@ -542,7 +542,7 @@ void incrbyfloatCommand(CommandContext& ctx) {
   }
   std::string text = formatLongDoubleHuman(value);
   Encoding encoding = text.size() <= kEmbStrMaxLen ? Encoding::kEmbStr : Encoding::kRaw;
-  Entry* fresh = Entry::newString(ctx.store.memory(), key, text, encoding, e ? e->expireAt() : kNoExpire);
+  Entry* fresh = Entry::newString(ctx.db.memory(), key, text, encoding, e ? e->expireAt() : kNoExpire);
   ctx.db.put(fresh);
   ctx.reply.bulk(text);
 }

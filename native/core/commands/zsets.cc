@@ -85,7 +85,7 @@ bool lookupZset(CommandContext& ctx, ByteView key, bool write, ZSetValue** out) 
 // Stores a new, empty zset under `key` and returns it. The caller fills it
 // before replying (a zset in the keyspace is never left empty).
 ZSetValue* createZset(CommandContext& ctx, ByteView key) {
-  ZSetValue* zs = makeCollection<ZSetValue>(ctx.store.memory());
+  ZSetValue* zs = makeCollection<ZSetValue>(ctx.db.memory());
   ctx.db.putCollection(key, ValueType::kZSet, zs);
   return zs;
 }
@@ -423,7 +423,7 @@ void zrangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType
   ZSetValue* zs;
   if (!lookupZset(ctx, key, false, &zs)) return;
   std::optional<ZSetHolder> result;
-  if (store) result.emplace(ctx.store.memory());
+  if (store) result.emplace(ctx.db.memory());
   RangeSink sink(ctx, withscores, store ? result->zs : nullptr);
   if (zs) {
     if (rangetype == RangeType::kRank) {
@@ -831,7 +831,7 @@ void zsetOpGeneric(CommandContext& ctx, std::optional<ByteView> dst, size_t numk
   // Redis builds the result as a skiplist and converts it to a listpack
   // only if it fits: so a -0 score survives in a result that stays a
   // skiplist (a listpack insert would turn it into 0). Decide first.
-  ZSetHolder result(ctx.store.memory());
+  ZSetHolder result(ctx.db.memory());
   const ZSetLimits limits = limitsOf(ctx);
   size_t longest = 0;
   for (const auto& f : found) longest = std::max(longest, f.first.size());
