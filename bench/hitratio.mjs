@@ -31,10 +31,11 @@
 // is of policies, not of bytes per key, as long as the store still holds
 // about that many keys under churn: the tables show each limit, the keys
 // held at the end (DBSIZE), used_memory at the end against the limit, and
-// the evictions (INFO stats evicted_keys). Both stores run with the same
-// defaults otherwise (maxmemory-samples 5, lfu-log-factor 10,
-// lfu-decay-time 1; BENCH_SAMPLES changes emberkv's); every run starts on
-// a fresh engine / a fresh redis-server.
+// the evictions (INFO stats evicted_keys). Each store runs with its own
+// defaults otherwise: lfu-log-factor 10 and lfu-decay-time 1 for both,
+// maxmemory-samples 5 for Redis and 10 for emberkv (BENCH_SAMPLES=5 makes
+// emberkv sample as Redis does); every run starts on a fresh engine / a
+// fresh redis-server.
 //
 // Hit ratio = hits / requests over the counted window: every request after
 // the first quarter of the trace (BENCH_WARMUP_FRACTION). The warm-up

@@ -50,7 +50,7 @@ export interface EngineOptions {
    * writes that need memory fail with Redis's OOM error).
    */
   maxmemoryPolicy?: MaxmemoryPolicy;
-  /** Keys sampled per eviction (`maxmemory-samples`, 1..2^31-1, default 5). */
+  /** Keys sampled per eviction (`maxmemory-samples`, 1..2^31-1, default 10; Redis: 5). */
   maxmemorySamples?: number;
   /** LFU counter growth: higher grows slower (`lfu-log-factor`, 0..2^31-1, default 10). */
   lfuLogFactor?: number;

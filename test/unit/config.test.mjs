@@ -38,7 +38,7 @@ const stats = (e) =>
 const DEFAULTS = {
   maxmemory: '0',
   'maxmemory-policy': 'noeviction',
-  'maxmemory-samples': '5',
+  'maxmemory-samples': '10', // Redis: 5 (see StoreConfig)
   'lfu-log-factor': '10',
   'lfu-decay-time': '1',
   'hash-max-listpack-entries': '128',
