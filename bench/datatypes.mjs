@@ -22,7 +22,7 @@
 import { Engine } from 'emberkv';
 import Redis from 'ioredis';
 import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
-import { printTable } from './support.mjs';
+import { median, printTable } from './support.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 300);
@@ -90,13 +90,11 @@ function* buildCommands(n) {
   }
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function timeEmberkv(engine, makeCommand) {
+/**
+ * Median ns per operation over ROUNDS rounds of TIME_MS each; `batch()`
+ * runs some operations (awaited if it returns a promise) and returns how many.
+ */
+async function medianNsPerOp(batch) {
   const samples = [];
   for (let round = 0; round < ROUNDS; round++) {
     let ops = 0;
@@ -104,13 +102,20 @@ function timeEmberkv(engine, makeCommand) {
     const deadline = start + BigInt(TIME_MS) * 1_000_000n;
     let now = start;
     while (now < deadline) {
-      for (let i = 0; i < 64; i++) engine.call(...makeCommand());
-      ops += 64;
+      const done = batch();
+      ops += typeof done === 'number' ? done : await done; // no microtask for the synchronous engine
       now = process.hrtime.bigint();
     }
     samples.push(Number(now - start) / ops);
   }
   return median(samples);
+}
+
+function timeEmberkv(engine, makeCommand) {
+  return medianNsPerOp(() => {
+    for (let i = 0; i < 64; i++) engine.call(...makeCommand());
+    return 64;
+  });
 }
 
 /** ns per call that redis-server spent executing commands since the last CONFIG RESETSTAT. */
@@ -127,25 +132,16 @@ async function redisServerNsPerCall(client) {
 
 async function timeRedis(client, makeCommand) {
   await client.config('RESETSTAT');
-  const samples = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    let ops = 0;
-    const start = process.hrtime.bigint();
-    const deadline = start + BigInt(TIME_MS) * 1_000_000n;
-    let now = start;
-    while (now < deadline) {
-      const pipeline = client.pipeline();
-      for (let i = 0; i < PIPELINE; i++) {
-        const [name, ...args] = makeCommand();
-        pipeline.call(name, ...args);
-      }
-      await pipeline.exec();
-      ops += PIPELINE;
-      now = process.hrtime.bigint();
+  const clientNs = await medianNsPerOp(async () => {
+    const pipeline = client.pipeline();
+    for (let i = 0; i < PIPELINE; i++) {
+      const [name, ...args] = makeCommand();
+      pipeline.call(name, ...args);
     }
-    samples.push(Number(now - start) / ops);
-  }
-  return { client: median(samples), server: await redisServerNsPerCall(client) };
+    await pipeline.exec();
+    return PIPELINE;
+  });
+  return { client: clientNs, server: await redisServerNsPerCall(client) };
 }
 
 const results = {}; // op -> { emberkv: {size: ns}, redis: {size: ns}, redisServer: {size: ns} }
@@ -166,7 +162,7 @@ try {
   for (const n of SIZES) {
     const engine = new Engine({ backgroundUpkeep: false });
     for (const command of buildCommands(n)) engine.call(...command);
-    for (const [op, makeCommand] of Object.entries(operations(n))) record(op, 'emberkv', n, timeEmberkv(engine, makeCommand));
+    for (const [op, makeCommand] of Object.entries(operations(n))) record(op, 'emberkv', n, await timeEmberkv(engine, makeCommand));
     engine.close();
     if (client) {
       await client.flushall();

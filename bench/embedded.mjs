@@ -26,7 +26,7 @@ import path from 'node:path';
 import { Bench } from 'tinybench';
 import { LRUCache } from 'lru-cache';
 import { Engine } from 'emberkv';
-import { keyOf, makeKeys, printTable, valueOf } from './support.mjs';
+import { keyOf, makeKeys, median, printTable, valueOf } from './support.mjs';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 100_000);
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000);
@@ -153,12 +153,6 @@ async function throughput() {
 
 function formatOps(n) {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}k`;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const rounds = [];

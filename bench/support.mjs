@@ -1,5 +1,13 @@
-// Shared helpers for the benchmarks: key and value generation, and a plain
-// text table printer (so every benchmark prints peers side by side).
+// Shared helpers for the benchmarks: key and value generation, the median
+// of rounds, and a plain text table printer (so every benchmark prints
+// peers side by side).
+
+/** The median of a list of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 /** The i-th 16-byte key. */
 export function keyOf(i) {

@@ -29,13 +29,6 @@ constexpr int kEvictionsPerClockRead = 16;
 
 }  // namespace
 
-uint64_t Evictor::random() {
-  rng_ ^= rng_ << 13;
-  rng_ ^= rng_ >> 7;
-  rng_ ^= rng_ << 17;
-  return rng_;
-}
-
 Evictor::Result Evictor::makeRoom(Store& store, size_t incoming, int64_t budget_ns, const Keyspace* inserting_into) {
   const StoreConfig& config = store.config();
   if (config.maxmemory <= 0) return Result::kOk;
@@ -43,7 +36,7 @@ Evictor::Result Evictor::makeRoom(Store& store, size_t incoming, int64_t budget_
   if (static_cast<int64_t>(incoming) > limit) return Result::kFail;
   auto over = [&] {
     const size_t growth = inserting_into ? inserting_into->insertGrowthBytes() : 0;
-    return store.memoryForLimit() + static_cast<int64_t>(incoming + growth) > limit;
+    return store.overMemoryLimit(static_cast<int64_t>(incoming + growth));
   };
   if (!over()) return Result::kOk;
   const EvictionPolicy policy = store.evictionPolicy();
@@ -98,10 +91,10 @@ void Evictor::refillPool(Store& store, EvictionPolicy policy, bool thorough) {
     size_t wanted = samples;
     auto offer = [&](const Entry* e) {
       if (volatile_only && !e->hasExpire()) return true;
-      pool_.offer(victimScore(policy, *e, store.clock()), static_cast<uint32_t>(random()), i, e->key());
+      pool_.offer(victimScore(policy, *e, store.clock()), static_cast<uint32_t>(store.randomBits()), i, e->key());
       return --wanted > 0;
     };
-    db.sample(random(), thorough && volatile_only ? kMaxVolatileWalk : volatile_only ? samples * kVolatileWalkFactor : samples,
+    db.sample(store.randomBits(), thorough && volatile_only ? kMaxVolatileWalk : volatile_only ? samples * kVolatileWalkFactor : samples,
               offer);
   }
 }
@@ -116,7 +109,7 @@ bool Evictor::evictRandom(Store& store, bool volatile_only) {
     // A volatile key is searched for by walking from random slots, a
     // bounded number of times (see kMaxVolatileWalk).
     for (size_t walked = 0; !found && walked < kMaxVolatileWalk; walked += kRandomWalk) {
-      db.sample(random(), volatile_only ? kRandomWalk : 1, [&](const Entry* e) {
+      db.sample(store.randomBits(), volatile_only ? kRandomWalk : 1, [&](const Entry* e) {
         if (volatile_only && !e->hasExpire()) return true;
         victim.assign(e->key());
         found = true;

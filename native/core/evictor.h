@@ -46,10 +46,8 @@ class Evictor {
   // Samples keys into the pool; `thorough` walks far enough to find keys
   // with an expiry however rare (see kMaxVolatileWalk).
   void refillPool(Store& store, EvictionPolicy policy, bool thorough);
-  uint64_t random();
 
   EvictionPool pool_;
-  uint64_t rng_ = 0x9E3779B97F4A7C15ull;
   int next_db_ = 0;  // random policies visit databases round-robin
 };
 

@@ -137,7 +137,7 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   }
   // A write may have passed the limit (its value was larger than its
   // arguments, or the table grew): get back under it before returning.
-  if (config_.maxmemory > 0 && (run->flags & kCmdWrite) && memoryForLimit() > config_.maxmemory) {
+  if (config_.maxmemory > 0 && (run->flags & kCmdWrite) && overMemoryLimit()) {
     evictor_.makeRoom(*this, 0, kEvictionBudgetNs);
   }
   notePeak();

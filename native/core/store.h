@@ -109,6 +109,13 @@ class Store {
   // (old slot arrays): what maxmemory is compared with. INFO shows the
   // difference as mem_not_counted_for_evict, as Redis does for its buffers.
   int64_t memoryForLimit() const;
+  // Would `extra` more bytes take memoryForLimit() past maxmemory? Checks
+  // used_memory first, so the usual answer costs no walk over the
+  // databases (this runs after every write while a limit is set).
+  bool overMemoryLimit(int64_t extra = 0) const {
+    return config_.maxmemory > 0 && memory_.used + extra > config_.maxmemory &&
+           memoryForLimit() + extra > config_.maxmemory;
+  }
   // used_memory of the store as constructed, before any data.
   int64_t startupMemory() const { return startup_memory_; }
   StoreStats& stats() { return stats_; }

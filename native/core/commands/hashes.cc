@@ -68,10 +68,10 @@ HashLimits limitsOf(const CommandContext& ctx) {
                     static_cast<size_t>(std::max<int64_t>(c.hash_max_listpack_value, 0))};
 }
 
-// The live hash at `key` for a read. Returns false after replying
-// WRONGTYPE; `*out` is nullptr when the key is absent.
-bool lookupHashRead(CommandContext& ctx, ByteView key, HashValue** out) {
-  Entry* e = ctx.db.lookupRead(key);
+// The live hash at `key`, looked up for a write or a read. Returns false
+// after replying WRONGTYPE; `*out` is nullptr when the key is absent.
+bool lookupHash(CommandContext& ctx, ByteView key, bool write, HashValue** out) {
+  Entry* e = write ? ctx.db.lookupWrite(key) : ctx.db.lookupRead(key);
   *out = nullptr;
   if (!e) return true;
   if (e->type() != ValueType::kHash) {
@@ -82,17 +82,8 @@ bool lookupHashRead(CommandContext& ctx, ByteView key, HashValue** out) {
   return true;
 }
 
-bool lookupHashWrite(CommandContext& ctx, ByteView key, HashValue** out) {
-  Entry* e = ctx.db.lookupWrite(key);
-  *out = nullptr;
-  if (!e) return true;
-  if (e->type() != ValueType::kHash) {
-    ctx.reply.error(err::kWrongType);
-    return false;
-  }
-  *out = e->collectionAs<HashValue>();
-  return true;
-}
+bool lookupHashRead(CommandContext& ctx, ByteView key, HashValue** out) { return lookupHash(ctx, key, false, out); }
+bool lookupHashWrite(CommandContext& ctx, ByteView key, HashValue** out) { return lookupHash(ctx, key, true, out); }
 
 // A hash being built for a key that does not exist yet: filled first, then
 // stored by commit(); destroyed if the handler leaves without committing

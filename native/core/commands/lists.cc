@@ -28,6 +28,7 @@
 #include "../list_value.h"
 #include "../numbers.h"
 #include "../store.h"
+#include "mpop_args.h"
 
 namespace ember {
 namespace {
@@ -38,8 +39,6 @@ constexpr std::string_view kRankZero =
     "from the end of the list";
 constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
 constexpr std::string_view kMaxlenNegative = "ERR MAXLEN can't be negative";
-constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
-constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
 
 // ---------------------------------------------------------------------------
 // Shared helpers
@@ -501,43 +500,20 @@ void rpoplpushCommand(CommandContext& ctx) { lmoveGeneric(ctx, End::kRight, End:
 // LEFT|RIGHT [COUNT n]. Keys are visited in order; the first non-empty
 // list is popped (a wrong type met before it is an error).
 void lmpopCommand(CommandContext& ctx) {
-  std::optional<int64_t> numkeys = parseInt64(ctx.arg(1));
-  if (!numkeys || *numkeys < 1) {
-    ctx.reply.error(kNumkeysPositive);
-    return;
-  }
-  // The LEFT|RIGHT argument must exist after the keys.
-  if (*numkeys >= static_cast<int64_t>(ctx.argc()) - 2) {
-    ctx.reply.error(err::kSyntax);
-    return;
-  }
-  size_t where_index = 2 + static_cast<size_t>(*numkeys);
-  std::optional<End> end = parseEnd(ctx, ctx.arg(where_index));
+  std::optional<size_t> where_index = parseMpopNumkeys(ctx);
+  if (!where_index) return;
+  std::optional<End> end = parseEnd(ctx, ctx.arg(*where_index));
   if (!end) return;
-  int64_t count = -1;
-  for (size_t j = where_index + 1; j < ctx.argc(); j++) {
-    bool more = j + 1 < ctx.argc();
-    if (count == -1 && optionIs(ctx.arg(j), "count") && more) {
-      std::optional<int64_t> c = parseInt64(ctx.arg(++j));
-      if (!c || *c < 1) {
-        ctx.reply.error(kCountPositive);
-        return;
-      }
-      count = *c;
-    } else {
-      ctx.reply.error(err::kSyntax);
-      return;
-    }
-  }
-  if (count == -1) count = 1;
-  for (size_t j = 2; j < where_index; j++) {
+  std::optional<int64_t> count = parseMpopCount(ctx, *where_index);
+  if (!count) return;
+  for (size_t j = 2; j < *where_index; j++) {
     ByteView key = ctx.arg(j);
     ListValue* list;
     if (!lookupList(ctx, key, true, &list)) return;
     if (!list) continue;
     ctx.reply.array(2);
     ctx.reply.bulk(key);
-    popRange(ctx, list, key, *end, static_cast<uint64_t>(count));
+    popRange(ctx, list, key, *end, static_cast<uint64_t>(*count));
     return;
   }
   ctx.reply.nullArray();

@@ -40,6 +40,7 @@
 #include "../zset_ranges.h"
 #include "../zset_value.h"
 #include "../zset_walk.h"
+#include "mpop_args.h"
 
 namespace ember {
 namespace {
@@ -859,19 +860,9 @@ void zintercardCommand(CommandContext& ctx) { zsetOpGeneric(ctx, std::nullopt, 1
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 
 void zmpopCommand(CommandContext& ctx) {
-  constexpr std::string_view kNumkeys = "ERR numkeys should be greater than 0";
-  constexpr std::string_view kCount = "ERR count should be greater than 0";
-  std::optional<int64_t> numkeys = parseInt64(ctx.arg(1));
-  if (!numkeys || *numkeys < 1) {
-    ctx.reply.error(kNumkeys);
-    return;
-  }
-  // where_idx = 1 + numkeys + 1, compared without overflow.
-  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - 2) {
-    ctx.reply.error(err::kSyntax);
-    return;
-  }
-  const size_t where_idx = 2 + static_cast<size_t>(*numkeys);
+  std::optional<size_t> where = parseMpopNumkeys(ctx);
+  if (!where) return;
+  const size_t where_idx = *where;
   bool max;
   if (optionIs(ctx.arg(where_idx), "min")) {
     max = false;
@@ -881,22 +872,9 @@ void zmpopCommand(CommandContext& ctx) {
     ctx.reply.error(err::kSyntax);
     return;
   }
-  int64_t count = -1;
-  for (size_t j = where_idx + 1; j < ctx.argc(); j++) {
-    const bool moreargs = j + 1 < ctx.argc();
-    if (count == -1 && optionIs(ctx.arg(j), "count") && moreargs) {
-      std::optional<int64_t> v = parseInt64(ctx.arg(++j));
-      if (!v || *v < 1) {
-        ctx.reply.error(kCount);
-        return;
-      }
-      count = *v;
-    } else {
-      ctx.reply.error(err::kSyntax);
-      return;
-    }
-  }
-  if (count == -1) count = 1;
+  std::optional<int64_t> parsed_count = parseMpopCount(ctx, where_idx);
+  if (!parsed_count) return;
+  const int64_t count = *parsed_count;
   for (size_t k = 2; k < where_idx; k++) {
     ByteView key = ctx.arg(k);
     ZSetValue* zs;

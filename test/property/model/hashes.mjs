@@ -23,12 +23,12 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { formatReply, isBulk, isError } from '../../support/reply.mjs';
-import { keyMatches } from './glob.mjs';
 import { ldAdd, ldFormat, parseLD } from './long-double.mjs';
-import { LLONG_MAX, LLONG_MIN, cstr, is, keyOf, parseLL } from './parse.mjs';
+import { LLONG_MAX, LLONG_MIN, is, keyOf, parseLL } from './parse.mjs';
 import {
   NOT_FLOAT, NOT_INT, OK, SYNTAX, UnmodeledInput, arityError, bulk, err, int,
 } from './replies.mjs';
+import { EMPTY_SCAN, INVALID_CURSOR, parseScanCursor, parseScanOptions, scanMatches } from './scan.mjs';
 
 /** The live hash at `key`, or undefined; WrongTypeError for another type. */
 const hash = (ks, key) => ks.lookup(key, 'hash');
@@ -170,36 +170,16 @@ function hrandfieldPick(ks, args, actual) {
   return null;
 }
 
-/** parseScanCursorOrReply(): strtoul over the whole C string, no leading space, no ERANGE. */
-function scanCursor(buf) {
-  const s = cstr(buf);
-  if (s === '') return 0n; // strtoul("") is 0 with nothing left over: a valid cursor
-  const m = /^[+-]?([0-9]+)$/.exec(s);
-  if (!m || BigInt(m[1]) > (1n << 64n) - 1n) return null; // also rejects leading whitespace
-  return BigInt(m[1]);
-}
-
 function hscan(ks, args) {
-  const cursor = scanCursor(args[2]);
-  if (cursor === null) return err('ERR invalid cursor');
+  const cursor = parseScanCursor(args[2]);
+  if (cursor === null) return INVALID_CURSOR;
   const e = hash(ks, args[1]);
-  if (!e) return [bulk(Buffer.from('0')), []];
-  let pattern = null;
-  for (let i = 3; i < args.length; i += 2) {
-    const more = i + 1 < args.length;
-    if (is(args[i], 'count') && more) {
-      const count = parseLL(args[i + 1]);
-      if (count === null) return NOT_INT;
-      if (count < 1n) return SYNTAX;
-    } else if (is(args[i], 'match') && more) {
-      pattern = args[i + 1];
-    } else {
-      return SYNTAX; // TYPE is SCAN's alone
-    }
-  }
+  if (!e) return EMPTY_SCAN();
+  const { pattern, error } = parseScanOptions(args, 3); // TYPE is SCAN's alone
+  if (error) return error;
   if (cursor !== 0n) throw new UnmodeledInput('HSCAN from a non-zero cursor');
   const items = [...e.value.values()]
-    .filter((f) => pattern === null || keyMatches(pattern, f.field))
+    .filter((f) => scanMatches(pattern, f.field))
     .flatMap((f) => [bulk(f.field), bulk(f.value)]);
   return [bulk(Buffer.from('0')), items];
 }

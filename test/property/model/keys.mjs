@@ -11,6 +11,7 @@ import { INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN, cstr, is, parseLL } from './par
 import {
   NOT_INT, OK, SYNTAX, UnmodeledInput, arityError, bulk, err, expireTimeError, int, userErr,
 } from './replies.mjs';
+import { INVALID_CURSOR, parseScanCursor, parseScanOptions, scanMatches } from './scan.mjs';
 
 /** expireGenericCommand(): EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT. */
 function expireGeneric(ks, args, name, basetime, seconds) {
@@ -136,32 +137,13 @@ export const keyCommands = {
   scan: {
     arity: -2,
     run(ks, args) {
-      const cursor = cstr(args[1]);
-      const m = /^[+-]?([0-9]+)$/.exec(cursor);
-      if (cursor !== '' && (!m || BigInt(m[1]) > (1n << 64n) - 1n ||
-          /^[ \t\n\v\f\r]/.test(args[1].toString('latin1')))) {
-        return err('ERR invalid cursor');
-      }
-      if (cursor !== '' && BigInt(m[1]) !== 0n) throw new UnmodeledInput('SCAN from a non-zero cursor');
-      let pattern = null;
-      let type = null;
-      for (let i = 2; i < args.length;) {
-        const more = args.length - i >= 2;
-        if (is(args[i], 'count') && more) {
-          const count = parseLL(args[i + 1]);
-          if (count === null) return NOT_INT;
-          if (count < 1n) return SYNTAX;
-        } else if (is(args[i], 'match') && more) {
-          pattern = args[i + 1];
-        } else if (is(args[i], 'type') && more) {
-          type = cstr(args[i + 1]).toLowerCase();
-        } else {
-          return SYNTAX;
-        }
-        i += 2;
-      }
+      const cursor = parseScanCursor(args[1]);
+      if (cursor === null) return INVALID_CURSOR;
+      if (cursor !== 0n) throw new UnmodeledInput('SCAN from a non-zero cursor');
+      const { pattern, type, error } = parseScanOptions(args, 2, { withType: true });
+      if (error) return error;
       const keys = ks.entries()
-        .filter((e) => pattern === null || keyMatches(pattern, e.key))
+        .filter((e) => scanMatches(pattern, e.key))
         .filter((e) => type === null || type === e.type);
       return [bulk(Buffer.from('0')), keys.map((e) => bulk(e.key))];
     },

@@ -13,7 +13,7 @@
  * LPOP/RPOP count) fail first even on a missing key or a key of another
  * type; LINDEX and LSET look the key up first.
  */
-import { LLONG_MAX, is, parseLL } from './parse.mjs';
+import { LLONG_MAX, is, parseLL, rankRange } from './parse.mjs';
 import { NOT_INT, OK, SYNTAX, arityError, bulk, err, int } from './replies.mjs';
 
 const LEFT = 'left';
@@ -67,17 +67,6 @@ function parseWhere(buf) {
 function position(len, index) {
   const i = index < 0n ? BigInt(len) + index : index;
   return i >= 0n && i < BigInt(len) ? Number(i) : -1;
-}
-
-/** addListRangeReply()'s clamping: [start, end] (inclusive array indexes) or null for an empty range. */
-function clampRange(len, start, end) {
-  const n = BigInt(len);
-  if (start < 0n) start += n;
-  if (end < 0n) end += n;
-  if (start < 0n) start = 0n;
-  if (start > end || start >= n) return null;
-  if (end >= n) end = n - 1n;
-  return [Number(start), Number(end)];
 }
 
 /** Removes `count` elements from one end, in pop order (RPOP's come tail first). */
@@ -240,7 +229,7 @@ export const listFamily = {
         if (start === null || end === null) return NOT_INT;
         const e = list(ks, args[1]);
         if (!e) return [];
-        const range = clampRange(e.value.length, start, end);
+        const range = rankRange(start, end, e.value.length);
         return range ? bulks(e.value.slice(range[0], range[1] + 1)) : [];
       },
     },
@@ -318,7 +307,7 @@ export const listFamily = {
         if (start === null || end === null) return NOT_INT;
         const e = list(ks, args[1]);
         if (!e) return OK;
-        const range = clampRange(e.value.length, start, end);
+        const range = rankRange(start, end, e.value.length);
         e.value = range ? e.value.slice(range[0], range[1] + 1) : [];
         dropIfEmpty(ks, args[1]);
         return OK;

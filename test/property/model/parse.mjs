@@ -1,4 +1,4 @@
-/** Arguments as Redis reads them: bytes, C strings, strict integers. */
+/** Arguments as Redis reads them: bytes, C strings, strict integers, index ranges. */
 
 export const LLONG_MAX = (1n << 63n) - 1n;
 export const LLONG_MIN = -(1n << 63n);
@@ -16,6 +16,21 @@ export const cstr = (buf) => {
 };
 /** strcasecmp(arg, name) == 0, `name` in lower case. */
 export const is = (buf, name) => cstr(buf).toLowerCase() === name;
+
+/**
+ * Index range sanitizing, as LRANGE/LTRIM (addListRangeReply) and ZRANGE /
+ * ZREMRANGEBYRANK do it: negative indexes count from the end; returns
+ * [start, end] within 0..len-1 (numbers), or null when the range is empty.
+ */
+export function rankRange(start, end, len) {
+  const n = BigInt(len);
+  if (start < 0n) start += n;
+  if (end < 0n) end += n;
+  if (start < 0n) start = 0n;
+  if (start > end || start >= n) return null;
+  if (end >= n) end = n - 1n;
+  return [Number(start), Number(end)];
+}
 
 /** string2ll: strict canonical int64 ("0", "-12"; no "+1", "01", "-0", spaces); null if not. */
 export function parseLL(buf) {

@@ -16,7 +16,7 @@
  *
  * Walking: the members of a zset in order ({ member, score } entries) are
  * walked over a range the way Redis's listpack and skiplist code does
- * (walkRange), and rank ranges are clamped (rankRange).
+ * (walkRange); rank ranges are clamped by parse.mjs's rankRange.
  *
  * Printing: addReplyDouble() in RESP2 is printf("%.17g") (inf and -inf
  * spelled out), reproduced exactly with BigInt arithmetic (ties to even,
@@ -216,17 +216,6 @@ export function walkRange(list, walk, options = {}) {
     out.push(list[i]);
   }
   return out;
-}
-
-/** Rank sanitizing (ZRANGE, ZREMRANGEBYRANK): [start, end] within 0..len-1, or null when empty. */
-export function rankRange(start, end, len) {
-  const n = BigInt(len);
-  if (start < 0n) start += n;
-  if (end < 0n) end += n;
-  if (start < 0n) start = 0n;
-  if (start > end || start >= n) return null;
-  if (end >= n) end = n - 1n;
-  return [Number(start), Number(end)];
 }
 
 // ---- printing ----------------------------------------------------------------------------

@@ -31,9 +31,9 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { formatReply, isBulk } from '../../support/reply.mjs';
-import { keyMatches } from './glob.mjs';
-import { LLONG_MAX, cstr, is, keyOf, parseLL } from './parse.mjs';
+import { LLONG_MAX, is, keyOf, parseLL } from './parse.mjs';
 import { NOT_INT, SYNTAX, UnmodeledInput, bulk, err, int } from './replies.mjs';
+import { EMPTY_SCAN, INVALID_CURSOR, parseScanCursor, parseScanOptions, scanMatches } from './scan.mjs';
 
 const SET_MAX_INTSET_ENTRIES = 512;
 
@@ -86,49 +86,6 @@ function storeSet(ks, dst, members) {
 
 // ---- SSCAN / ZSCAN helpers (shared with zsets.mjs) ---------------------------------------------
 
-/**
- * parseScanCursorOrReply(): strtoul over the C string, base 10; a leading
- * space, trailing bytes or a value past 2^64-1 are invalid. Returns the
- * cursor (BigInt, "-1" wraps to 2^64-1) or null for "ERR invalid cursor".
- */
-export function parseScanCursor(buf) {
-  const s = cstr(buf);
-  if (s === '') return 0n;
-  const m = /^[+-]?([0-9]+)$/.exec(s);
-  if (!m || BigInt(m[1]) > (1n << 64n) - 1n) return null;
-  const n = BigInt(m[1]);
-  return s[0] === '-' && n !== 0n ? (1n << 64n) - n : n;
-}
-
-export const INVALID_CURSOR = err('ERR invalid cursor');
-
-/**
- * scanGenericCommand()'s options for a key's scan: COUNT n (n >= 1) and
- * MATCH pattern, any number of times, the last MATCH winning; TYPE is only
- * for SCAN. Returns { pattern } (null: match everything) or { error }.
- */
-export function parseScanOptions(args, from) {
-  let pattern = null;
-  for (let i = from; i < args.length; i += 2) {
-    const more = args.length - i >= 2;
-    if (is(args[i], 'count') && more) {
-      const count = parseLL(args[i + 1]);
-      if (count === null) return { error: NOT_INT };
-      if (count < 1n) return { error: SYNTAX };
-    } else if (is(args[i], 'match') && more) {
-      pattern = args[i + 1];
-    } else {
-      return { error: SYNTAX };
-    }
-  }
-  return { pattern };
-}
-
-/** Does `member` pass the scan's MATCH (none, or "*", matches everything)? */
-export const scanMatches = (pattern, member) => pattern === null || keyMatches(pattern, member);
-
-/** An empty scan page (shared.emptyscan). */
-export const EMPTY_SCAN = () => [bulk(Buffer.from('0')), []];
 
 // ---- random picks -------------------------------------------------------------------------------
 

@@ -42,13 +42,14 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { formatReply, isBulk } from '../../support/reply.mjs';
-import { LLONG_MAX, is, keyOf, parseLL } from './parse.mjs';
+import { LLONG_MAX, is, keyOf, parseLL, rankRange } from './parse.mjs';
 import { NOT_FLOAT, NOT_INT, SYNTAX, UnmodeledInput, WrongTypeError, bulk, err, int } from './replies.mjs';
 import {
-  formatScore, lexWalk, listpackScore, listpackScoreText, parseLexRange, parseScore, parseScoreRange, rankRange,
+  formatScore, lexWalk, listpackScore, listpackScoreText, parseLexRange, parseScore, parseScoreRange,
   scoreWalk, walkRange, walkStart,
 } from './score.mjs';
-import { EMPTY_SCAN, INVALID_CURSOR, parseScanCursor, parseScanOptions, sameReply, scanMatches } from './sets.mjs';
+import { EMPTY_SCAN, INVALID_CURSOR, parseScanCursor, parseScanOptions, scanMatches } from './scan.mjs';
+import { sameReply } from './sets.mjs';
 
 const ZSET_MAX_LISTPACK_ENTRIES = 128;
 const ZSET_MAX_LISTPACK_VALUE = 64;
