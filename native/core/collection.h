@@ -3,7 +3,9 @@
 // A collection lives in its own allocation; the key's entry holds a pointer
 // to it (entry.h). Each type implements this interface in its own file
 // (list_value.h, hash_value.h, ...), choosing and switching its encodings
-// itself; the command families work on the concrete types.
+// itself; the command families work on the concrete types. Small hashes
+// are the exception: their flat encoding is the entry's payload, with no
+// Collection object, and hash_ref.h switches them to a HashValue.
 //
 // Invariants:
 //  - a collection is owned by exactly one entry, and freed with it

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <new>
 
 #include "numbers.h"
 
@@ -15,8 +16,14 @@ constexpr size_t kShortValueMax = 65535;
 constexpr size_t kGreedyGrowthLimit = 1024 * 1024;
 
 size_t payloadSizeFor(Encoding encoding, ValueType type, size_t value_length) {
-  if (type != ValueType::kString) return sizeof(void*);
-  return encoding == Encoding::kInt ? sizeof(int64_t) : value_length;
+  if (encoding == Encoding::kInt) return sizeof(int64_t);
+  if (type != ValueType::kString && encoding != Encoding::kInline) return sizeof(void*);
+  return value_length;
+}
+
+// Whether the value length field holds the payload's length.
+bool storesValueLength(Encoding encoding, ValueType type) {
+  return encoding == Encoding::kInline || (type == ValueType::kString && encoding != Encoding::kInt);
 }
 
 }  // namespace
@@ -44,7 +51,7 @@ Entry* Entry::allocate(MemoryCounter& mem, ValueType type, Encoding encoding, By
   } else {
     b[5] = static_cast<uint8_t>(key.size());
   }
-  e->setValueLength(type == ValueType::kString && encoding != Encoding::kInt ? value_length : 0);
+  e->setValueLength(storesValueLength(encoding, type) ? value_length : 0);
   if (has_expire) std::memcpy(b + header, &expire_at, sizeof expire_at);
   if (!key.empty()) std::memcpy(b + e->keyOffset(), key.data(), key.size());
   return e;
@@ -97,6 +104,10 @@ Entry* Entry::copyWithKey(MemoryCounter& mem, const Entry* source, ByteView key,
   return e;
 }
 
+Entry* Entry::newInline(MemoryCounter& mem, ByteView key, ValueType type, size_t bytes, int64_t expire_at) {
+  return allocate(mem, type, Encoding::kInline, key, bytes, bytes, expire_at, 0);
+}
+
 Entry* Entry::newCollection(MemoryCounter& mem, ByteView key, ValueType type, Collection* value,
                             int64_t expire_at) {
   Entry* e = allocate(mem, type, Encoding::kRaw, key, 0, sizeof value, expire_at, 0);
@@ -105,7 +116,7 @@ Entry* Entry::newCollection(MemoryCounter& mem, ByteView key, ValueType type, Co
 }
 
 Entry* Entry::cloneWithKey(MemoryCounter& mem, const Entry* source, ByteView key, int64_t expire_at) {
-  if (source->isString()) return copyWithKey(mem, source, key, expire_at);
+  if (!source->hasCollectionObject()) return copyWithKey(mem, source, key, expire_at);
   Collection* copy = source->collection()->clone();
   try {
     return newCollection(mem, key, source->type(), copy, expire_at);
@@ -116,7 +127,7 @@ Entry* Entry::cloneWithKey(MemoryCounter& mem, const Entry* source, ByteView key
 }
 
 void Entry::destroy(MemoryCounter& mem, Entry* entry) {
-  if (!entry->isString()) destroyCollection(entry->collection());
+  if (entry->hasCollectionObject()) destroyCollection(entry->collection());
   countedFree(mem, entry);
 }
 
@@ -174,6 +185,45 @@ Entry* Entry::resizedRawString(MemoryCounter& mem, Entry* entry, size_t length) 
   grown->bytes()[0] = static_cast<uint8_t>(static_cast<uint8_t>(ValueType::kString) |
                                             (static_cast<uint8_t>(Encoding::kRaw) << 4));
   return grown;
+}
+
+Entry* Entry::resizedInline(MemoryCounter& mem, Entry* entry, size_t bytes) {
+  const size_t old_bytes = entry->valueLength();
+  if (!entry->longLengths() && bytes > kShortValueMax) {
+    // Switch to the long layout: rebuild rather than realloc.
+    Entry* grown = allocate(mem, entry->type(), Encoding::kInline, entry->key(), bytes, bytes, entry->expireAt(), 0);
+    std::memcpy(grown->mutableInlineBytes(), entry->inlineBytes().data(), old_bytes);
+    grown->setAccessClock(entry->accessClock());
+    destroyShell(mem, entry);
+    return grown;
+  }
+  const size_t size = entry->payloadOffset() + bytes;
+  if (bytes < old_bytes) {
+    // Shrinking must not fail: if realloc cannot, the block stays larger.
+    try {
+      entry = static_cast<Entry*>(countedRealloc(mem, entry, size));
+    } catch (const std::bad_alloc&) {
+    }
+  } else if (bytes > old_bytes) {
+    entry = static_cast<Entry*>(countedRealloc(mem, entry, size));
+  }
+  entry->setValueLength(bytes);
+  return entry;
+}
+
+std::string_view Entry::encodingName() const {
+  if (hasCollectionObject()) return collection()->encodingName();
+  switch (encoding()) {
+    case Encoding::kInt:
+      return "int";
+    case Encoding::kEmbStr:
+      return "embstr";
+    case Encoding::kInline:
+      return "listpack";
+    case Encoding::kRaw:
+      break;
+  }
+  return "raw";
 }
 
 }  // namespace ember

@@ -2,8 +2,10 @@
 //
 // Strings (the common case) live entirely inside the entry: key bytes and
 // value bytes follow an 8-byte header, so a 16-byte key with a 32-byte value
-// costs a single 64-byte malloc chunk. Collections (issue: data types) keep
-// a pointer to their object in the payload instead.
+// costs a single 64-byte malloc chunk. So do small hashes: their flat
+// "listpack" bytes (flat_pairs.h) are the payload (encoding kInline), which
+// saves a collection object and its allocations per key. Other collections,
+// and hashes past their listpack limits, keep a pointer to their object.
 //
 // Layout (all fields unaligned, read with memcpy):
 //   byte 0      type (low 4 bits) | encoding (high 4 bits)
@@ -19,7 +21,10 @@
 //   payload:  kRaw / kEmbStr  value bytes (value length of them; for kRaw the
 //                              allocation may hold spare capacity after them)
 //             kInt            i64 value (value length field is 0)
-//             collections     pointer to the Collection (collection.h)
+//             collections     kInline: the collection's flat encoding (value
+//                              length bytes of it, no spare capacity);
+//                              otherwise (kRaw) a pointer to the Collection
+//                              (collection.h)
 //
 // Invariants:
 //  - an entry is owned by exactly one slot of one keyspace table, and only
@@ -28,11 +33,13 @@
 //  - encodings follow what Redis would report for the same history of
 //    commands: kInt for canonical integers, kEmbStr for strings of at most
 //    44 bytes created whole, kRaw for longer ones and for strings modified in
-//    place (APPEND, SETRANGE).
+//    place (APPEND, SETRANGE);
+//  - kInline is used by hashes only, and only while they are listpacks.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "bytes.h"
 #include "collection.h"
@@ -43,12 +50,15 @@ namespace ember {
 // Numbered as in Redis (OBJ_STRING = 0, ...).
 enum class ValueType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
 
-// String encodings. A collection's encoding is kept by the collection
-// itself (Collection::encodingName), since it changes as the value grows.
+// How the payload holds the value. For strings these are Redis's string
+// encodings. A collection is either kInline (its flat encoding is the
+// payload) or kRaw (the payload points to its Collection object, which
+// names its own encoding: it changes as the value grows).
 enum class Encoding : uint8_t {
   kRaw = 0,
   kInt = 1,
   kEmbStr = 2,
+  kInline = 3,
 };
 
 // Largest string Redis keeps as "embstr".
@@ -73,6 +83,9 @@ class Entry {
   // the caller's to free.
   static Entry* newCollection(MemoryCounter& mem, ByteView key, ValueType type, Collection* value,
                               int64_t expire_at);
+  // New entry holding a collection of `type` inline: `bytes` payload bytes,
+  // which the caller fills (with zero bytes, an empty collection).
+  static Entry* newInline(MemoryCounter& mem, ByteView key, ValueType type, size_t bytes, int64_t expire_at);
   // The same value under a new key with the given expiry, as a new shell:
   // a collection's pointer is carried over, not copied. The caller frees
   // the old shell with destroyShell (RENAME, changing the expiry field).
@@ -81,8 +94,9 @@ class Entry {
   static Entry* cloneWithKey(MemoryCounter& mem, const Entry* source, ByteView key, int64_t expire_at);
   // Frees the entry and its value.
   static void destroy(MemoryCounter& mem, Entry* entry);
-  // Frees only the entry's own allocation (its value now belongs to
-  // another entry made by copyWithKey).
+  // Frees only the entry's own allocation (a collection object it points
+  // to now belongs to another entry, made by copyWithKey or converting an
+  // inline collection).
   static void destroyShell(MemoryCounter& mem, Entry* entry) { countedFree(mem, entry); }
 
   // Returns the entry (possibly moved) with its expiry set or cleared
@@ -93,6 +107,12 @@ class Entry {
   // decimal) and zero-filling any growth. Spare capacity grows geometrically
   // so repeated APPENDs are amortized O(1).
   static Entry* resizedRawString(MemoryCounter& mem, Entry* entry, size_t length);
+
+  // Returns the entry (possibly moved) with its inline payload resized to
+  // `bytes`, keeping the first min(old, new) bytes (realloc's contract).
+  // Growing may throw std::bad_alloc, leaving the entry as it was;
+  // shrinking never throws.
+  static Entry* resizedInline(MemoryCounter& mem, Entry* entry, size_t bytes);
 
   ValueType type() const { return static_cast<ValueType>(bytes()[0] & 0x0f); }
   Encoding encoding() const { return static_cast<Encoding>(bytes()[0] >> 4); }
@@ -133,7 +153,20 @@ class Entry {
   // Length of the string value as a client sees it (digits for kInt).
   size_t stringLength() const;
 
-  // Collection payload (type() != kString).
+  // What OBJECT ENCODING reports for this value.
+  std::string_view encodingName() const;
+
+  // A collection held inline (its payload is its flat encoding).
+  bool isInline() const { return encoding() == Encoding::kInline; }
+  ByteView inlineBytes() const {
+    return ByteView(reinterpret_cast<const char*>(bytes()) + payloadOffset(), valueLength());
+  }
+  char* mutableInlineBytes() { return reinterpret_cast<char*>(bytes()) + payloadOffset(); }
+
+  // Whether the payload points to a Collection object (a collection not
+  // held inline).
+  bool hasCollectionObject() const { return !isString() && !isInline(); }
+  // That object (hasCollectionObject()).
   Collection* collection() const {
     Collection* p;
     std::memcpy(&p, bytes() + payloadOffset(), sizeof p);

@@ -1,12 +1,9 @@
 // FlatPairs: see flat_pairs.h for the layout and its invariants.
 #include "flat_pairs.h"
 
-#include <cstring>
-#include <new>
-
 namespace ember {
 
-size_t FlatPairs::writeLength(char* out, size_t n) {
+size_t FlatPairs::writeVarint(char* out, size_t n) {
   size_t i = 0;
   while (n >= 0x80) {
     out[i++] = static_cast<char>(0x80 | (n & 0x7f));
@@ -16,7 +13,7 @@ size_t FlatPairs::writeLength(char* out, size_t n) {
   return i;
 }
 
-size_t FlatPairs::readLength(size_t offset, size_t* after) const {
+size_t FlatPairs::readVarint(size_t offset, size_t* after) const {
   size_t n = 0;
   unsigned shift = 0;
   for (;;) {
@@ -29,93 +26,79 @@ size_t FlatPairs::readLength(size_t offset, size_t* after) const {
   return n;
 }
 
+size_t FlatPairs::writeHeader(char* out, size_t first_len, size_t second_len) {
+  if (isShort(first_len, second_len)) {
+    out[0] = static_cast<char>(first_len << 4 | second_len);
+    return 1;
+  }
+  out[0] = static_cast<char>(kLongForm);
+  size_t n = 1 + writeVarint(out + 1, first_len);
+  return n + writeVarint(out + n, second_len);
+}
+
+void FlatPairs::writePair(char* out, ByteView first, ByteView second) {
+  out += writeHeader(out, first.size(), second.size());
+  if (!first.empty()) std::memcpy(out, first.data(), first.size());
+  if (!second.empty()) std::memcpy(out + first.size(), second.data(), second.size());
+}
+
 FlatPairs::Pair FlatPairs::at(size_t offset) const {
-  size_t pos;
-  size_t n = readLength(offset, &pos);
-  ByteView first(buf_ + pos, n);
-  n = readLength(pos + n, &pos);
-  ByteView second(buf_ + pos, n);
-  return Pair{first, second, pos + n};
+  const uint8_t h = static_cast<uint8_t>(buf_[offset]);
+  size_t first_len, second_len, pos;
+  if (h != kLongForm) {
+    first_len = h >> 4;
+    second_len = h & 0x0f;
+    pos = offset + 1;
+  } else {
+    first_len = readVarint(offset + 1, &pos);
+    second_len = readVarint(pos, &pos);
+  }
+  return Pair{ByteView(buf_ + pos, first_len), ByteView(buf_ + pos + first_len, second_len),
+              pos + first_len + second_len};
+}
+
+size_t FlatPairs::size() const {
+  size_t n = 0;
+  for (size_t off = 0; off < used_; off = at(off).next) n++;
+  return n;
 }
 
 size_t FlatPairs::find(ByteView first) const {
   for (size_t off = 0; off < used_;) {
-    size_t pos;
-    size_t n = readLength(off, &pos);
-    const size_t pair_start = off;
-    if (n == first.size() && std::memcmp(buf_ + pos, first.data(), n) == 0) return pair_start;
-    n = readLength(pos + n, &pos);  // skip the second string
-    off = pos + n;
+    const Pair p = at(off);
+    if (p.first.size() == first.size() && std::memcmp(p.first.data(), first.data(), first.size()) == 0) return off;
+    off = p.next;
   }
   return npos;
 }
 
-void FlatPairs::resize(size_t bytes) {
-  if (bytes == 0) {
-    countedFree(memory_, buf_);
-    buf_ = nullptr;
-    return;
-  }
-  buf_ = static_cast<char*>(countedRealloc(memory_, buf_, bytes));
-}
-
-void FlatPairs::append(ByteView first, ByteView second) {
-  const size_t add = encodedSize(first.size(), second.size());
-  resize(used_ + add);  // on bad_alloc nothing changed
-  char* p = buf_ + used_;
-  p += writeLength(p, first.size());
-  if (!first.empty()) std::memcpy(p, first.data(), first.size());
-  p += first.size();
-  p += writeLength(p, second.size());
-  if (!second.empty()) std::memcpy(p, second.data(), second.size());
-  used_ += static_cast<uint32_t>(add);
-  count_++;
-}
-
-void FlatPairs::replaceSecond(size_t offset, ByteView second) {
-  size_t pos;
-  size_t n = readLength(offset, &pos);
-  const size_t start = pos + n;  // the second string's length bytes
-  n = readLength(start, &pos);
-  const size_t end = pos + n;
-  const size_t old_size = end - start;
-  const size_t new_size = lengthBytes(second.size()) + second.size();
-  const size_t tail = used_ - end;
-  if (new_size > old_size) {
-    resize(used_ + (new_size - old_size));  // grow first, then open the gap
-    std::memmove(buf_ + start + new_size, buf_ + end, tail);
-  } else if (new_size < old_size) {
-    std::memmove(buf_ + start + new_size, buf_ + end, tail);  // close, then shrink
-    // Shrinking in place cannot fail in practice; if realloc does, the
-    // buffer is simply left larger than needed.
-    try {
-      resize(used_ - (old_size - new_size));
-    } catch (const std::bad_alloc&) {
-    }
-  }
-  char* p = buf_ + start;
-  p += writeLength(p, second.size());
-  if (!second.empty()) std::memcpy(p, second.data(), second.size());
-  used_ = static_cast<uint32_t>(used_ - old_size + new_size);
-}
-
-void FlatPairs::erase(size_t offset) {
+FlatPairs::Rewrite FlatPairs::planReplace(size_t offset, size_t second_len) const {
   const Pair p = at(offset);
-  std::memmove(buf_ + offset, buf_ + p.next, used_ - p.next);
-  used_ -= static_cast<uint32_t>(p.next - offset);
-  count_--;
-  try {
-    resize(used_);
-  } catch (const std::bad_alloc&) {
-  }
+  const size_t first_len = p.first.size();
+  const size_t new_header = headerSize(first_len, second_len);
+  return Rewrite{offset,
+                 first_len,
+                 static_cast<size_t>(p.first.data() - buf_),
+                 p.next,
+                 new_header,
+                 offset + new_header + first_len + second_len};
 }
 
-void FlatPairs::copyFrom(const FlatPairs& other) {
-  if (other.used_ == 0) return;
-  resize(other.used_);
-  std::memcpy(buf_, other.buf_, other.used_);
-  used_ = other.used_;
-  count_ = other.count_;
+void FlatPairs::applyReplace(char* buf, size_t used, const Rewrite& plan, ByteView second) {
+  const size_t new_first = plan.offset + plan.new_header;
+  if (plan.new_end > plan.old_end) {
+    // Growing: the buffer already has room. Move the tail out of the way
+    // first, then the first string (memmove: the ranges may overlap).
+    std::memmove(buf + plan.new_end, buf + plan.old_end, used - plan.old_end);
+    std::memmove(buf + new_first, buf + plan.old_first, plan.first_len);
+  } else {
+    // Same size or shrinking: everything written stays inside the old
+    // pair, and the tail moves left last.
+    std::memmove(buf + new_first, buf + plan.old_first, plan.first_len);
+  }
+  writeHeader(buf + plan.offset, plan.first_len, second.size());
+  if (!second.empty()) std::memcpy(buf + new_first + plan.first_len, second.data(), second.size());
+  if (plan.new_end < plan.old_end) std::memmove(buf + plan.new_end, buf + plan.old_end, used - plan.old_end);
 }
 
 }  // namespace ember

@@ -112,7 +112,7 @@ void Keyspace::putCollection(ByteView key, ValueType type, Collection* value) {
 }
 
 void Keyspace::dropEntry(Entry* e) {
-  if (freer_ && !e->isString() && e->collection()->size() > LazyFreer::kThreshold) {
+  if (freer_ && e->hasCollectionObject() && e->collection()->size() > LazyFreer::kThreshold) {
     Collection* value = e->collection();
     value->detachFromStore();
     freer_->free(value);
@@ -155,6 +155,21 @@ Entry* Keyspace::resizeRawString(Entry* entry, size_t length) {
   Entry* now_stored = Entry::resizedRawString(memory_, entry, length);
   *slot = now_stored;
   return now_stored;
+}
+
+Entry* Keyspace::resizeInline(Entry* entry, size_t bytes) {
+  ByteView key = entry->key();
+  Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
+  Entry* now_stored = Entry::resizedInline(memory_, entry, bytes);
+  *slot = now_stored;
+  return now_stored;
+}
+
+void Keyspace::replaceShell(Entry* entry, Entry* fresh) {
+  ByteView key = entry->key();
+  Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
+  *slot = fresh;
+  Entry::destroyShell(memory_, entry);
 }
 
 Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {

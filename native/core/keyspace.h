@@ -115,6 +115,13 @@ class Keyspace {
   // Resizes a live string entry to a raw string of `length` bytes (see
   // Entry::resizedRawString); returns the entry as it is now stored.
   Entry* resizeRawString(Entry* entry, size_t length);
+  // Resizes a live entry's inline collection payload (Entry::resizedInline);
+  // returns the entry as it is now stored.
+  Entry* resizeInline(Entry* entry, size_t bytes);
+  // Stores `fresh` in place of the live `entry`, whose key and expiry it
+  // has (an inline collection converted to an object), and frees the old
+  // entry's own allocation (Entry::destroyShell). Never throws.
+  void replaceShell(Entry* entry, Entry* fresh);
   // Moves a live entry to `new_key` (a different key; an entry there is
   // replaced), with expiry `expire_at`. The value moves, it is not copied
   // (for collections this moves the object pointer). Returns the entry

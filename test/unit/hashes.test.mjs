@@ -1,5 +1,5 @@
 // Unit tests of the hashes command family (native/core/commands/hashes.cc,
-// native/core/hash_value.h, native/core/flat_pairs.h) through the embedded
+// native/core/hash_ref.h, native/core/flat_pairs.h) through the embedded
 // API. Expected replies, errors, orders and encodings are those of
 // redis-server 7.0.15 run with hash-max-listpack-entries 128 (emberkv's
 // configured threshold; Redis's built-in default without a config file is
@@ -375,6 +375,29 @@ describe('hashes and the keyspace', () => {
     e.call('DEL', 'big', 'big2');
     assert.equal(e.call('DBSIZE'), 3);
     void T0;
+  }));
+
+  test('a listpack lives in its key: converting keeps TTL and LFU frequency, big listpacks work', withEngine((e) => {
+    e.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+    e.call('HSET', 'h', 'a', '1', 'b', '2');
+    e.call('PEXPIRE', 'h', '5000');
+    for (let i = 0; i < 200; i++) e.call('HGET', 'h', 'a');
+    const freq = e.call('OBJECT', 'FREQ', 'h');
+    assert.ok(freq > 5, `frequency ${freq} after 200 reads`);
+    e.call('HSET', 'h', 'long', long(65)); // converts
+    assert.equal(encoding(e, 'h'), 'hashtable');
+    assert.ok(e.call('OBJECT', 'FREQ', 'h') >= freq);
+    assert.equal(e.call('PTTL', 'h'), 5000);
+    assert.deepEqual(sortedPairs(e.call('HGETALL', 'h')), ['a=1', 'b=2', `long=${long(65)}`]);
+    // A listpack past 64 KiB (the entry's short layout) when the limits allow it.
+    e.call('CONFIG', 'SET', 'hash-max-listpack-value', '5000');
+    for (let i = 0; i < 30; i++) e.call('HSET', 'wide', `f${i}`, long(3000, String.fromCharCode(65 + i)));
+    assert.equal(encoding(e, 'wide'), 'listpack');
+    assert.ok(e.memoryUsage('wide') > 90_000);
+    for (let i = 0; i < 30; i += 2) assert.equal(e.call('HDEL', 'wide', `f${i}`), 1);
+    assert.equal(e.call('HLEN', 'wide'), 15);
+    assert.equal(e.call('HGET', 'wide', 'f29'), long(3000, String.fromCharCode(65 + 29)));
+    assert.equal(e.call('HSTRLEN', 'wide', 'f1'), 3000);
   }));
 
   test('memory is returned when hashes go away', withEngine((e) => {

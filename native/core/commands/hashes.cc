@@ -1,7 +1,7 @@
 // The hashes command family: HSET, HGET, HMSET, HSETNX, HDEL, HEXISTS, HLEN,
 // HSTRLEN, HMGET, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT, HRANDFIELD
 // and HSCAN, with the table that declares them. The data structure and its
-// encodings ("listpack" -> "hashtable") live in hash_value.h.
+// encodings ("listpack" -> "hashtable") live in hash_ref.h.
 //
 // Semantics follow Redis 7.0 reply for reply, errors and their order of
 // checks included: argument errors Redis finds before looking the key up
@@ -31,7 +31,7 @@
 #include "../entry.h"
 #include "../errors.h"
 #include "../glob.h"
-#include "../hash_value.h"
+#include "../hash_ref.h"
 #include "../keyspace.h"
 #include "../scan_cursor.h"
 #include "../numbers.h"
@@ -69,41 +69,45 @@ HashLimits limitsOf(const CommandContext& ctx) {
 }
 
 // The live hash at `key`, looked up for a write or a read. Returns false
-// after replying WRONGTYPE; `*out` is nullptr when the key is absent.
-bool lookupHash(CommandContext& ctx, ByteView key, bool write, HashValue** out) {
+// after replying WRONGTYPE; `*out` is empty when the key is absent.
+bool lookupHash(CommandContext& ctx, ByteView key, bool write, HashRef* out) {
   Entry* e = write ? ctx.db.lookupWrite(key) : ctx.db.lookupRead(key);
-  *out = nullptr;
+  *out = HashRef();
   if (!e) return true;
   if (e->type() != ValueType::kHash) {
     ctx.reply.error(err::kWrongType);
     return false;
   }
-  *out = e->collectionAs<HashValue>();
+  *out = HashRef(ctx.db, e);
   return true;
 }
 
-bool lookupHashRead(CommandContext& ctx, ByteView key, HashValue** out) { return lookupHash(ctx, key, false, out); }
-bool lookupHashWrite(CommandContext& ctx, ByteView key, HashValue** out) { return lookupHash(ctx, key, true, out); }
+bool lookupHashRead(CommandContext& ctx, ByteView key, HashRef* out) { return lookupHash(ctx, key, false, out); }
+bool lookupHashWrite(CommandContext& ctx, ByteView key, HashRef* out) { return lookupHash(ctx, key, true, out); }
 
-// A hash being built for a key that does not exist yet: filled first, then
-// stored by commit(); destroyed if the handler leaves without committing
-// (an error or std::bad_alloc), so no empty hash ever reaches the keyspace.
+// A hash being built for a key that does not exist yet: an empty listpack
+// entry, filled first, then stored by commit(); freed if the handler
+// leaves without committing (an error or std::bad_alloc), so no empty hash
+// ever reaches the keyspace.
 class NewHash {
  public:
-  explicit NewHash(CommandContext& ctx) : ctx_(ctx), hash_(makeCollection<HashValue>(ctx.db.memory())) {}
-  ~NewHash() { destroyCollection(hash_); }
+  NewHash(CommandContext& ctx, ByteView key)
+      : ctx_(ctx), hash_(ctx.db.memory(), Entry::newInline(ctx.db.memory(), key, ValueType::kHash, 0, kNoExpire)) {}
+  ~NewHash() {
+    if (hash_) Entry::destroy(ctx_.db.memory(), hash_.entry());
+  }
   NewHash(const NewHash&) = delete;
   NewHash& operator=(const NewHash&) = delete;
 
-  HashValue* get() const { return hash_; }
-  void commit(ByteView key) {
-    HashValue* hash = std::exchange(hash_, nullptr);
-    ctx_.db.putCollection(key, ValueType::kHash, hash);  // owns it from here, also on failure
+  HashRef& get() { return hash_; }
+  void commit() {
+    Entry* entry = std::exchange(hash_, HashRef()).entry();
+    ctx_.db.put(entry);  // owns it from here, also on failure
   }
 
  private:
   CommandContext& ctx_;
-  HashValue* hash_;
+  HashRef hash_;
 };
 
 
@@ -114,16 +118,16 @@ class NewHash {
 void hsetGeneric(CommandContext& ctx, bool reply_ok) {
   if (ctx.argc() % 2 == 1) return ctx.reply.error(err::wrongArity(ctx.command.name));
   ByteView key = ctx.arg(1);
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashWrite(ctx, key, &hash)) return;
   const HashLimits limits = limitsOf(ctx);
   int64_t created = 0;
   if (hash) {
-    for (size_t i = 2; i < ctx.argc(); i += 2) created += hash->set(ctx.arg(i), ctx.arg(i + 1), limits);
+    for (size_t i = 2; i < ctx.argc(); i += 2) created += hash.set(ctx.arg(i), ctx.arg(i + 1), limits);
   } else {
-    NewHash fresh(ctx);
-    for (size_t i = 2; i < ctx.argc(); i += 2) created += fresh.get()->set(ctx.arg(i), ctx.arg(i + 1), limits);
-    fresh.commit(key);
+    NewHash fresh(ctx, key);
+    for (size_t i = 2; i < ctx.argc(); i += 2) created += fresh.get().set(ctx.arg(i), ctx.arg(i + 1), limits);
+    fresh.commit();
   }
   if (reply_ok) return ctx.reply.ok();
   ctx.reply.integer(created);
@@ -136,15 +140,15 @@ void hmsetCommand(CommandContext& ctx) { hsetGeneric(ctx, true); }
 // Redis) does not make a listpack convert even if the value is long.
 void hsetnxCommand(CommandContext& ctx) {
   ByteView key = ctx.arg(1);
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashWrite(ctx, key, &hash)) return;
   if (hash) {
-    if (hash->get(ctx.arg(2))) return ctx.reply.integer(0);
-    hash->set(ctx.arg(2), ctx.arg(3), limitsOf(ctx));
+    if (hash.get(ctx.arg(2))) return ctx.reply.integer(0);
+    hash.set(ctx.arg(2), ctx.arg(3), limitsOf(ctx));
   } else {
-    NewHash fresh(ctx);
-    fresh.get()->set(ctx.arg(2), ctx.arg(3), limitsOf(ctx));
-    fresh.commit(key);
+    NewHash fresh(ctx, key);
+    fresh.get().set(ctx.arg(2), ctx.arg(3), limitsOf(ctx));
+    fresh.commit();
   }
   ctx.reply.integer(1);
 }
@@ -152,13 +156,13 @@ void hsetnxCommand(CommandContext& ctx) {
 // HDEL key field [field ...]
 void hdelCommand(CommandContext& ctx) {
   ByteView key = ctx.arg(1);
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashWrite(ctx, key, &hash)) return;
   if (!hash) return ctx.reply.integer(0);
   int64_t deleted = 0;
   for (size_t i = 2; i < ctx.argc(); i++) {
-    if (hash->erase(ctx.arg(i))) deleted++;
-    if (hash->size() == 0) {
+    if (hash.erase(ctx.arg(i))) deleted++;
+    if (hash.size() == 0) {
       ctx.db.remove(key);  // frees the hash: stop here, as Redis does
       break;
     }
@@ -171,42 +175,42 @@ void hdelCommand(CommandContext& ctx) {
 
 // HGET key field
 void hgetCommand(CommandContext& ctx) {
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
-  std::optional<ByteView> value = hash ? hash->get(ctx.arg(2)) : std::nullopt;
+  std::optional<ByteView> value = hash ? hash.get(ctx.arg(2)) : std::nullopt;
   if (value) return ctx.reply.bulk(*value);
   ctx.reply.null();
 }
 
 // HEXISTS key field
 void hexistsCommand(CommandContext& ctx) {
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
-  ctx.reply.integer(hash && hash->get(ctx.arg(2)) ? 1 : 0);
+  ctx.reply.integer(hash && hash.get(ctx.arg(2)) ? 1 : 0);
 }
 
 // HLEN key
 void hlenCommand(CommandContext& ctx) {
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
-  ctx.reply.integer(hash ? static_cast<int64_t>(hash->size()) : 0);
+  ctx.reply.integer(hash ? static_cast<int64_t>(hash.size()) : 0);
 }
 
 // HSTRLEN key field
 void hstrlenCommand(CommandContext& ctx) {
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
-  std::optional<ByteView> value = hash ? hash->get(ctx.arg(2)) : std::nullopt;
+  std::optional<ByteView> value = hash ? hash.get(ctx.arg(2)) : std::nullopt;
   ctx.reply.integer(value ? static_cast<int64_t>(value->size()) : 0);
 }
 
 // HMGET key field [field ...]: a null for each missing field.
 void hmgetCommand(CommandContext& ctx) {
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
   ctx.reply.array(static_cast<uint32_t>(ctx.argc() - 2));
   for (size_t i = 2; i < ctx.argc(); i++) {
-    std::optional<ByteView> value = hash ? hash->get(ctx.arg(i)) : std::nullopt;
+    std::optional<ByteView> value = hash ? hash.get(ctx.arg(i)) : std::nullopt;
     if (value) {
       ctx.reply.bulk(*value);
     } else {
@@ -221,12 +225,12 @@ enum GetAllParts : unsigned { kFields = 1, kValues = 2 };
 // listpack, like Redis; table order for hashtable, which differs from
 // Redis's and is compared as a multiset). HGETALL is RESP2's flat array.
 void getAllGeneric(CommandContext& ctx, unsigned parts) {
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
   if (!hash) return ctx.reply.array(0);
   const uint32_t per = parts == (kFields | kValues) ? 2 : 1;
-  ctx.reply.array(static_cast<uint32_t>(hash->size() * per));
-  hash->forEach([&](ByteView field, ByteView value) {
+  ctx.reply.array(static_cast<uint32_t>(hash.size() * per));
+  hash.forEach([&](ByteView field, ByteView value) {
     if (parts & kFields) ctx.reply.bulk(field);
     if (parts & kValues) ctx.reply.bulk(value);
   });
@@ -240,14 +244,14 @@ void hgetallCommand(CommandContext& ctx) { getAllGeneric(ctx, kFields | kValues)
 // Counters
 
 // Sets `field` of the hash at `key` (created if absent) to `value`.
-void storeField(CommandContext& ctx, ByteView key, HashValue* hash, ByteView field, ByteView value) {
+void storeField(CommandContext& ctx, ByteView key, HashRef& hash, ByteView field, ByteView value) {
   if (hash) {
-    hash->set(field, value, limitsOf(ctx));
+    hash.set(field, value, limitsOf(ctx));
     return;
   }
-  NewHash fresh(ctx);
-  fresh.get()->set(field, value, limitsOf(ctx));
-  fresh.commit(key);
+  NewHash fresh(ctx, key);
+  fresh.get().set(field, value, limitsOf(ctx));
+  fresh.commit();
 }
 
 // HINCRBY key field increment
@@ -256,10 +260,10 @@ void hincrbyCommand(CommandContext& ctx) {
   if (!incr) return ctx.reply.error(err::kNotInteger);
   ByteView key = ctx.arg(1);
   ByteView field = ctx.arg(2);
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashWrite(ctx, key, &hash)) return;
   int64_t old_value = 0;
-  if (std::optional<ByteView> current = hash ? hash->get(field) : std::nullopt) {
+  if (std::optional<ByteView> current = hash ? hash.get(field) : std::nullopt) {
     std::optional<int64_t> parsed = parseInt64(*current);
     if (!parsed) return ctx.reply.error(kHashNotInteger);
     old_value = *parsed;
@@ -279,10 +283,10 @@ void hincrbyfloatCommand(CommandContext& ctx) {
   if (std::isnan(*incr) || std::isinf(*incr)) return ctx.reply.error(kIncrNanOrInfinity);
   ByteView key = ctx.arg(1);
   ByteView field = ctx.arg(2);
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashWrite(ctx, key, &hash)) return;
   long double value = 0;
-  if (std::optional<ByteView> current = hash ? hash->get(field) : std::nullopt) {
+  if (std::optional<ByteView> current = hash ? hash.get(field) : std::nullopt) {
     std::optional<long double> parsed = parseLongDouble(*current);
     if (!parsed) return ctx.reply.error(kHashNotFloat);
     value = *parsed;
@@ -297,17 +301,17 @@ void hincrbyfloatCommand(CommandContext& ctx) {
 // ---------------------------------------------------------------------------
 // HRANDFIELD
 
-void replyPair(ReplyBuilder& reply, const HashValue::Pair& p, bool with_values) {
+void replyPair(ReplyBuilder& reply, const HashRef::Pair& p, bool with_values) {
   reply.bulk(p.field);
   if (with_values) reply.bulk(p.value);
 }
 
 // HRANDFIELD key count [WITHVALUES] (Redis's hrandfieldWithCountCommand).
 void hrandfieldWithCount(CommandContext& ctx, int64_t count, bool with_values) {
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
   if (!hash || count == 0) return ctx.reply.array(0);
-  const size_t size = hash->size();
+  const size_t size = hash.size();
 
   if (count < 0) {
     // With replacement, |count| picks in random order. Redis would build a
@@ -315,10 +319,19 @@ void hrandfieldWithCount(CommandContext& ctx, int64_t count, bool with_values) {
     // pick adds at least 5 bytes, so the work is bounded too).
     const uint64_t n = static_cast<uint64_t>(-count);  // count > -2^63 here
     if (n > kMaxRandomPicks) return ctx.reply.error(kRandCountTooLarge);
+    // A listpack is read once into a vector, so each pick is O(1) rather
+    // than a walk of the flat bytes.
+    std::vector<HashRef::Pair> flat;
+    if (hash.isFlat()) hash.pairs(flat);
+    auto pick = [&]() {
+      const uint64_t r = ctx.store.randomBits();
+      if (flat.empty()) return hash.randomPair(r);
+      return flat[static_cast<size_t>((static_cast<unsigned __int128>(r) * flat.size()) >> 64)];
+    };
     const size_t mark = ctx.reply.size();
     const size_t at = ctx.reply.beginArray();
     for (uint64_t i = 0; i < n; i++) {
-      replyPair(ctx.reply, hash->randomPair(ctx.store.randomBits()), with_values);
+      replyPair(ctx.reply, pick(), with_values);
       if (ctx.reply.size() - mark > kMaxRandomReplyBytes) {
         ctx.reply.truncate(mark);
         return ctx.reply.error(kRandReplyTooLarge);
@@ -332,8 +345,8 @@ void hrandfieldWithCount(CommandContext& ctx, int64_t count, bool with_values) {
   // in the encoding's order); otherwise a uniform sample without
   // replacement (a partial Fisher-Yates shuffle: O(size) work and memory,
   // bounded by the hash itself).
-  std::vector<HashValue::Pair> pairs;
-  hash->pairs(pairs);
+  std::vector<HashRef::Pair> pairs;
+  hash.pairs(pairs);
   const uint64_t want = static_cast<uint64_t>(count);
   if (want < size) {
     for (size_t i = 0; i < want; i++) {
@@ -344,7 +357,7 @@ void hrandfieldWithCount(CommandContext& ctx, int64_t count, bool with_values) {
     pairs.resize(want);
   }
   ctx.reply.array(static_cast<uint32_t>(pairs.size() * (with_values ? 2 : 1)));
-  for (const HashValue::Pair& p : pairs) replyPair(ctx.reply, p, with_values);
+  for (const HashRef::Pair& p : pairs) replyPair(ctx.reply, p, with_values);
 }
 
 // HRANDFIELD key [count [WITHVALUES]]
@@ -364,10 +377,10 @@ void hrandfieldCommand(CommandContext& ctx) {
     }
     return hrandfieldWithCount(ctx, *count, with_values);
   }
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
   if (!hash) return ctx.reply.null();
-  ctx.reply.bulk(hash->randomPair(ctx.store.randomBits()).field);
+  ctx.reply.bulk(hash.randomPair(ctx.store.randomBits()).field);
 }
 
 // ---------------------------------------------------------------------------
@@ -376,7 +389,7 @@ void hrandfieldCommand(CommandContext& ctx) {
 void hscanCommand(CommandContext& ctx) {
   std::optional<uint64_t> cursor = parseScanCursorArg(ctx.arg(2));
   if (!cursor) return ctx.reply.error(err::kInvalidCursor);
-  HashValue* hash;
+  HashRef hash;
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
   if (!hash) {
     ctx.reply.array(2);
@@ -389,14 +402,14 @@ void hscanCommand(CommandContext& ctx) {
   ByteView pattern = options.pattern;
   bool use_pattern = options.use_pattern;
 
-  std::vector<HashValue::Pair> found;
+  std::vector<HashRef::Pair> found;
   uint64_t next = 0;
   auto keep = [&](ByteView field, ByteView value) {
     if (!use_pattern || globMatch(pattern, field)) found.push_back({field, value});
   };
-  if (hash->isFlat()) {
+  if (hash.isFlat()) {
     // As Redis: a listpack is answered whole in one call, cursor 0.
-    hash->forEach(keep);
+    hash.forEach(keep);
   } else {
     // As Redis: one bucket at a time until COUNT elements (fields and values
     // both count) were seen or 10*COUNT buckets were visited.
@@ -404,7 +417,7 @@ void hscanCommand(CommandContext& ctx) {
     uint64_t buckets_left = count * 10;
     next = *cursor;
     do {
-      next = hash->scanTable(next, 1, [&](ByteView field, ByteView value) {
+      next = hash.scanTable(next, 1, [&](ByteView field, ByteView value) {
         seen += 2;
         keep(field, value);
       });
@@ -416,7 +429,7 @@ void hscanCommand(CommandContext& ctx) {
   auto printed = std::to_chars(digits, digits + sizeof digits, next);
   ctx.reply.bulk(ByteView(digits, static_cast<size_t>(printed.ptr - digits)));
   ctx.reply.array(static_cast<uint32_t>(found.size() * 2));
-  for (const HashValue::Pair& p : found) {
+  for (const HashRef::Pair& p : found) {
     ctx.reply.bulk(p.field);
     ctx.reply.bulk(p.value);
   }

@@ -74,18 +74,6 @@ std::string_view typeName(ValueType type) {
   return "unknown";
 }
 
-std::string_view encodingName(Encoding encoding) {
-  switch (encoding) {
-    case Encoding::kRaw:
-      return "raw";
-    case Encoding::kInt:
-      return "int";
-    case Encoding::kEmbStr:
-      return "embstr";
-  }
-  return "unknown";  // as Redis's strEncoding for an encoding it does not know
-}
-
 // ---------------------------------------------------------------------------
 // DEL, UNLINK, EXISTS, TYPE, TOUCH
 
@@ -405,7 +393,7 @@ Entry* objectLookup(CommandContext& ctx) {
 void objectEncodingCommand(CommandContext& ctx) {
   Entry* e = objectLookup(ctx);
   if (!e) return;
-  ctx.reply.bulk(e->isString() ? encodingName(e->encoding()) : e->collection()->encodingName());
+  ctx.reply.bulk(e->encodingName());
 }
 
 

@@ -25,7 +25,7 @@ constexpr size_t kSlotBytes = sizeof(void*) + 1;
 
 size_t keyBytes(const Entry& e) {
   size_t bytes = e.allocatedBytes() + kSlotBytes;
-  if (!e.isString()) bytes += e.collection()->allocatedBytes();
+  if (e.hasCollectionObject()) bytes += e.collection()->allocatedBytes();
   return bytes;
 }
 
