@@ -54,9 +54,15 @@
 // for any policy, not a target to reach exactly: knowing the future, it
 // also knows which keys are never requested again.
 //
+// Seeds. BENCH_SEEDS=1,2,3,4,5 replays every trace generated from each
+// seed against every store (a fresh store per run) and prints medians over
+// the seeds, plus, for each policy both stores ran, the median of the
+// per-seed differences (emberkv minus redis on the same trace): the paired
+// comparison is what says whether one store keeps more hits than the
+// other, since both move with the trace.
+//
 // Trace length. The default, 1M requests per trace (one per key on average),
-// gives ratios that move by about 0.1 point between seeds (BENCH_SEED) and
-// between runs, and keeps the whole run to a few minutes: 5 traces x 9
+// gives ratios that move by about 0.1 point between seeds and between runs, and keeps the whole run to a few minutes: 5 traces x 9
 // store/policy pairs, most of the time spent in the redis runs (ioredis
 // pipelines, ~100k commands/s here). Zipf 1.2 gets 4 times as many: its
 // requests are so concentrated that 1M of them touch fewer distinct keys
@@ -71,13 +77,14 @@
 // BENCH_SAMPLES (emberkv's maxmemory-samples, default its own default),
 // BENCH_KEYS (default 1000000), BENCH_REQUESTS (default 1000000; Zipf
 // 1.2 gets 4x), BENCH_WARMUP_FRACTION (share of each trace not counted,
-// default 0.25), BENCH_BATCH (default 100), BENCH_SEED (default 1),
+// default 0.25), BENCH_BATCH (default 100), BENCH_SEEDS (comma list of
+// trace seeds, default BENCH_SEED, default 1),
 // BENCH_TRACES (comma list of trace names, default all), BENCH_STORES
 // (emberkv,redis; default both; redis is skipped, loudly, if redis-server is
-// not on PATH). One run per cell: see above for how much they move.
+// not on PATH). One run per cell and seed: see above for how much they move.
 import Redis from 'ioredis';
 import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
-import { keyOf, printTable, valueOf } from './support.mjs';
+import { keyOf, median, printTable, valueOf } from './support.mjs';
 import { distinctKeys, scanPollutedTrace, shiftingTrace, zipfTrace } from './support/traces.mjs';
 import { beladyHits } from './support/belady.mjs';
 
@@ -85,7 +92,7 @@ const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1_000_000);
 const WARMUP_FRACTION = Number(process.env.BENCH_WARMUP_FRACTION ?? 0.25);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
-const SEED = Number(process.env.BENCH_SEED ?? 1);
+const SEEDS = (process.env.BENCH_SEEDS ?? process.env.BENCH_SEED ?? '1').split(',').map(Number);
 const STORES = (process.env.BENCH_STORES ?? 'emberkv,redis').split(',');
 const CAPACITY = Math.round(KEYS / 10);
 const TTL_SECONDS = 86400;
@@ -292,25 +299,30 @@ if (STORES.includes('emberkv')) await (await openEmberkv()).close();
 
 console.log(
   `\nHit ratio: ${traceNames.length} traces over ${KEYS} keys; limit ~${CAPACITY} keys (10%); ` +
-    `hits counted after the first ${100 * WARMUP_FRACTION}% of each trace; batches of ${BATCH}; seed ${SEED}\n`,
+    `hits counted after the first ${100 * WARMUP_FRACTION}% of each trace; batches of ${BATCH}; ` +
+    `seed${SEEDS.length > 1 ? 's' : ''} ${SEEDS.join(', ')}${SEEDS.length > 1 ? ' (cells are medians over the seeds)' : ''}\n`,
 );
 
-const results = {}; // trace -> label -> result
+const results = {}; // trace -> label -> [result per seed]
 const traceRows = [];
 for (const name of traceNames) {
-  // Each trace's seed depends on its name, not on which traces were picked.
-  const trace = TRACES[name](SEED * 1000 + Object.keys(TRACES).indexOf(name));
-  const warmup = Math.floor(trace.length * WARMUP_FRACTION);
-  const optHits = beladyHits(trace, CAPACITY, warmup);
-  results[name] = { OPT: { ratio: optHits / (trace.length - warmup) } };
-  traceRows.push([
-    name, count(trace.length), count(warmup), distinctKeys(trace, warmup), distinctKeys(trace), pct(results[name].OPT.ratio),
-  ]);
-  console.log(`${name}: OPT ${pct(results[name].OPT.ratio)}`);
-  for (const column of columns) {
-    const r = await run(column.open, column.policy, trace, warmup);
-    results[name][column.label] = r;
-    console.log(`  ${column.label}: ${pct(r.ratio)} (${r.keysHeld} keys held, ${r.seconds.toFixed(1)} s)`);
+  results[name] = { OPT: [] };
+  for (const column of columns) results[name][column.label] = [];
+  for (const seed of SEEDS) {
+    // Each trace's seed depends on its name, not on which traces were picked.
+    const trace = TRACES[name](seed * 1000 + Object.keys(TRACES).indexOf(name));
+    const warmup = Math.floor(trace.length * WARMUP_FRACTION);
+    const opt = { ratio: beladyHits(trace, CAPACITY, warmup) / (trace.length - warmup) };
+    results[name].OPT.push(opt);
+    if (seed === SEEDS[0]) {
+      traceRows.push([name, count(trace.length), count(warmup), distinctKeys(trace, warmup), distinctKeys(trace)]);
+    }
+    console.log(`${name}, seed ${seed}: OPT ${pct(opt.ratio)}`);
+    for (const column of columns) {
+      const r = await run(column.open, column.policy, trace, warmup);
+      results[name][column.label].push(r);
+      console.log(`  ${column.label}: ${pct(r.ratio)} (${r.keysHeld} keys held, ${r.seconds.toFixed(1)} s)`);
+    }
   }
 }
 
@@ -322,10 +334,14 @@ function count(n) {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
 
-/** One table: traces as rows, the measured columns (and OPT when asked) as columns. */
-function traceTable(title, cell, withOpt) {
+/**
+ * One table: traces as rows, the measured columns (and OPT when asked) as
+ * columns; each cell is `format` of the median of `field` over the seeds.
+ */
+function traceTable(title, field, format, withOpt) {
   console.log(`\n${title}\n`);
   const labels = columns.map((c) => c.label);
+  const cell = (runs) => format(median(runs.map(field)));
   printTable(
     ['trace', ...labels, ...(withOpt ? ['OPT'] : [])],
     traceNames.map((name) => [
@@ -336,11 +352,33 @@ function traceTable(title, cell, withOpt) {
   );
 }
 
-console.log('\nTraces\n');
-printTable(['trace', 'requests', 'warm-up (not counted)', 'distinct keys in warm-up', 'distinct keys in all', 'OPT hit ratio'], traceRows);
-traceTable(`Hit ratio over the counted window (after the warm-up); OPT at ${CAPACITY} keys`, (r) => pct(r.ratio), true);
-traceTable('maxmemory each run got (bytes, calibrated to hold ~10% of the keys)', (r) => String(r.limit), false);
-traceTable(`Keys held at the end (DBSIZE; OPT holds ${CAPACITY})`, (r) => String(r.keysHeld), false);
-traceTable('Evicted keys (INFO stats evicted_keys)', (r) => count(r.evicted), false);
-traceTable('used_memory at the end / maxmemory', (r) => `${((100 * r.usedMemory) / r.limit).toFixed(1)}%`, false);
-traceTable('Wall time of the replay (s)', (r) => r.seconds.toFixed(1), false);
+/** emberkv minus redis, per seed, for every policy both ran: median (min .. max) in points. */
+function pairedTable() {
+  const policies = EMBERKV_POLICIES.filter((p) => columns.some((c) => c.label === `redis ${p}`) &&
+    columns.some((c) => c.label === `emberkv ${p}`));
+  if (policies.length === 0) return;
+  console.log(`\nemberkv minus redis on the same trace, in points: median over ${SEEDS.length} seed(s) (min .. max)\n`);
+  const points = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)}`;
+  printTable(
+    ['trace', ...policies],
+    traceNames.map((name) => [
+      name,
+      ...policies.map((policy) => {
+        const ours = results[name][`emberkv ${policy}`];
+        const theirs = results[name][`redis ${policy}`];
+        const diffs = ours.map((r, i) => r.ratio - theirs[i].ratio);
+        return `${points(median(diffs))} (${points(Math.min(...diffs))} .. ${points(Math.max(...diffs))})`;
+      }),
+    ]),
+  );
+}
+
+console.log(`\nTraces${SEEDS.length > 1 ? ` (seed ${SEEDS[0]})` : ''}\n`);
+printTable(['trace', 'requests', 'warm-up (not counted)', 'distinct keys in warm-up', 'distinct keys in all'], traceRows);
+traceTable(`Hit ratio over the counted window (after the warm-up); OPT at ${CAPACITY} keys`, (r) => r.ratio, pct, true);
+pairedTable();
+traceTable('maxmemory each run got (bytes, calibrated to hold ~10% of the keys)', (r) => r.limit, String, false);
+traceTable(`Keys held at the end (DBSIZE; OPT holds ${CAPACITY})`, (r) => r.keysHeld, String, false);
+traceTable('Evicted keys (INFO stats evicted_keys)', (r) => r.evicted, count, false);
+traceTable('used_memory at the end / maxmemory', (r) => r.usedMemory / r.limit, (x) => `${(100 * x).toFixed(1)}%`, false);
+traceTable('Wall time of the replay (s)', (r) => r.seconds, (x) => x.toFixed(1), false);
