@@ -19,7 +19,7 @@ const libasan = execFileSync('g++', ['-print-file-name=libasan.so'], { encoding:
 const suites = process.argv.slice(2);
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-reporter=spec', ...(suites.length ? suites : ['test/unit/', 'test/property/', 'test/differential/'])],
+  ['--test', '--test-reporter=spec', ...(suites.length ? suites : ['test/unit/', 'test/property/', 'test/differential/', 'test/integration/'])],
   {
     cwd: root,
     stdio: 'inherit',

@@ -469,6 +469,21 @@ function pairArguments(pairs: Record<string, Argument> | Iterable<readonly [Argu
   return args;
 }
 
+/**
+ * How emberkv-server executes protobuf messages on an engine (see
+ * NativeStore.execWire); internal to the package, not exported by it.
+ */
+export interface WireExecutor {
+  execute(message: Uint8Array): Buffer;
+  executeBatch(message: Uint8Array): Buffer;
+}
+
+const wireExecutors = new WeakMap<Engine, WireExecutor>();
+
+export function wireExecutorOf(engine: Engine): WireExecutor {
+  return wireExecutors.get(engine)!;
+}
+
 export class Engine {
   readonly #store: NativeStore;
   readonly #clock: (() => number) | undefined;
@@ -501,6 +516,16 @@ export class Engine {
         throw err;
       }
     }
+    wireExecutors.set(this, {
+      execute: (message) => {
+        this.#tick();
+        return this.#store.execWire(message);
+      },
+      executeBatch: (message) => {
+        this.#tick();
+        return this.#store.execWireBatch(message);
+      },
+    });
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped
       // without close() can still be garbage-collected.

@@ -33,6 +33,16 @@ export interface NativeStore {
   exec(command: number | string, ...args: NativeArgument[]): unknown;
   /** Runs a command (id or name); bulk replies as Buffers. */
   execBuffer(command: number | string, ...args: NativeArgument[]): unknown;
+  /**
+   * The gRPC path (native/core/proto_wire.h): a Command message in, its
+   * Reply message out.
+   */
+  execWire(message: Uint8Array): Buffer;
+  /**
+   * A CommandBatch message in, its ReplyBatch message out; throws on a
+   * malformed message (nothing is executed then).
+   */
+  execWireBatch(message: Uint8Array): Buffer;
   setTime(ms: number | null): void;
   cron(budgetNs: number): CronReport;
   memoryUsed(): number;
@@ -41,6 +51,14 @@ export interface NativeStore {
 
 interface NativeAddon {
   createStore(): NativeStore;
+  /** A CommandBatch message of the commands (each: name, then arguments). */
+  encodeCommandBatch(commands: readonly (readonly NativeArgument[])[], id: number): Buffer;
+  /**
+   * The replies of a ReplyBatch message as JS values (bulk strings as
+   * strings, or Buffers); an error reply is an EmberError in the array,
+   * not thrown. Throws on a malformed message.
+   */
+  decodeReplyBatch(message: Uint8Array, bulkAsBuffer: boolean): unknown[];
   commands(): CommandDescription[];
   setErrorClass(errorClass: typeof EmberError): void;
 }

@@ -1,8 +1,10 @@
 // The Node-API addon: the only code that knows about JavaScript values.
 //
 // Exposes `createStore()`, which makes one core Store and returns the
-// functions that run commands on it, plus `commands()`, which describes the command table so the
-// TypeScript layer never re-declares a command. Everything here converts
+// functions that run commands on it (as JS values, or as protobuf messages
+// for the gRPC server), `commands()`, which describes the command table so
+// the TypeScript layer never re-declares a command, and the client's
+// protobuf codec (wire_codec.h). Everything here converts
 // arguments, calls the core and renders its replies: command semantics live
 // in native/core only.
 //
@@ -11,21 +13,20 @@
 #include <napi.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "addon_data.h"
 #include "args.h"
 #include "core/command_table.h"
 #include "core/store.h"
+#include "core/wire_executor.h"
 #include "reply_to_js.h"
+#include "wire_codec.h"
 
 namespace ember::binding {
 namespace {
 
-// Per-environment state (one per main thread / worker).
-struct AddonData {
-  Napi::FunctionReference error_class;  // EmberError, registered by the JS layer
-};
-
-AddonData& addonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 
 Napi::Array bitNames(Napi::Env env, uint32_t bits, std::span<const NamedBit> names) {
   Napi::Array out = Napi::Array::New(env);
@@ -79,6 +80,9 @@ struct StoreHandle {
   std::unique_ptr<Store> store = std::make_unique<Store>();
   ArgumentList args;
   ReplyBuilder reply;
+  // The gRPC server's path (made on first use) and its output buffer.
+  std::unique_ptr<WireExecutor> wire;
+  std::string wire_out;
 };
 
 using SharedHandle = std::shared_ptr<StoreHandle>;
@@ -189,6 +193,37 @@ napi_value Exec(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// execWire(message) / execWireBatch(message): a Command (CommandBatch)
+// protobuf message in, its Reply (ReplyBatch) message out as a Buffer;
+// throws an Error naming the problem if the message is malformed.
+template <bool kBatch>
+napi_value ExecWire(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  StoreHandle* handle = call.handle;
+  ByteView message;
+  if (call.argc < 1 || !viewBytes(env, call.args[0], &message)) {
+    throwTypeError(env, "the message must be a Buffer or Uint8Array");
+    return nullptr;
+  }
+  if (!handle->wire) handle->wire = std::make_unique<WireExecutor>(*handle->store);
+  std::optional<std::string> error;
+  try {
+    error = kBatch ? handle->wire->executeBatch(message, handle->wire_out)
+                   : handle->wire->execute(message, handle->wire_out);
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, (std::string("emberkv: internal error: ") + e.what()).c_str());
+    return nullptr;
+  }
+  if (error) {
+    napi_throw_error(env, nullptr, error->c_str());
+    return nullptr;
+  }
+  napi_value out;
+  napi_create_buffer_copy(env, handle->wire_out.size(), handle->wire_out.data(), nullptr, &out);
+  return out;
+}
+
 // setTime(ms | null): fixes the store's clock (tests), or returns it to
 // the system clock.
 napi_value SetTime(napi_env env, napi_callback_info info) {
@@ -258,6 +293,7 @@ Napi::Value CreateStore(const Napi::CallbackInfo& info) {
   static const Method kMethods[] = {
       {"exec", Exec<false>},   {"execBuffer", Exec<true>}, {"setTime", SetTime},
       {"cron", Cron},          {"memoryUsed", MemoryUsed}, {"close", Close},
+      {"execWire", ExecWire<false>}, {"execWireBatch", ExecWire<true>},
   };
   for (const Method& m : kMethods) {
     auto* data = new SharedHandle(handle);
@@ -277,6 +313,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("createStore", Napi::Function::New(env, CreateStore, "createStore"));
   exports.Set("commands", Napi::Function::New(env, Commands, "commands"));
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
+  exports.Set("encodeCommandBatch", Napi::Function::New(env, EncodeCommandBatch, "encodeCommandBatch"));
+  exports.Set("decodeReplyBatch", Napi::Function::New(env, DecodeReplyBatch, "decodeReplyBatch"));
   return exports;
 }
 

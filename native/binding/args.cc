@@ -160,4 +160,16 @@ bool ArgumentList::add(napi_env env, napi_value value, size_t position, std::str
   return false;
 }
 
+bool viewBytes(napi_env env, napi_value value, ByteView* out) {
+  bool is_typed_array = false;
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array) return false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr);
+  if (type != napi_uint8_array) return false;
+  *out = ByteView(data ? static_cast<const char*>(data) : "", length);
+  return true;
+}
+
 }  // namespace ember::binding

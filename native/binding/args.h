@@ -51,4 +51,7 @@ class ArgumentList {
   size_t arena_capacity_ = 0;
 };
 
+// Views the bytes of a Buffer / Uint8Array in place; false for any other value.
+bool viewBytes(napi_env env, napi_value value, ByteView* out);
+
 }  // namespace ember::binding

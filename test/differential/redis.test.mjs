@@ -2,7 +2,9 @@
  * Differential suite: seeded random command sequences run against a real
  * redis-server and against a fresh emberkv Engine side by side; every reply
  * is compared after normalization (test/support/reply.mjs). Redis is the
- * oracle: when the two disagree, emberkv is wrong.
+ * oracle: when the two disagree, emberkv is wrong. A few of the same
+ * sequences also run through emberkv-server (a real server process, driven
+ * by the official Client), so the network path is held to the same oracle.
  *
  *   npm run test:redis
  *   EMBERKV_SEED=123 npm run test:redis          # replay a seed (fixed or random)
@@ -38,7 +40,7 @@ import { hasRedisServer, startRedisServer } from '../support/redis-server.mjs';
 import { KEYS, commandArbitrary, makeContext, resolveArgs, sampleCommands } from '../support/commands.mjs';
 import {
   REAL_CLOCK_TOLERANCE, bulkBytes, commandName, emberReply, formatCommand, formatReply, intOf, isBulk, isError,
-  redisReply, replyMismatch,
+  redisReply, replyMismatch, settledReply,
 } from '../support/reply.mjs';
 import { MODEL_COMMANDS, Model, UnmodeledInput } from '../property/model.mjs';
 import { randomPickMismatch } from '../support/generators/sets.mjs';
@@ -98,6 +100,19 @@ class Unmodeled {
     this.why = why;
   }
 }
+
+/**
+ * emberkv-server through the official Client: a batch is issued in one
+ * tick, so it travels as one CommandBatch and comes back as one ReplyBatch
+ * (the protobuf codec and the server's path both sides of the wire).
+ */
+const serverSide = (client) => ({
+  name: 'emberkv-server',
+  run: async (batch) => {
+    const settled = await Promise.allSettled(batch.map((args) => client.callBuffer(...args)));
+    return settled.map(settledReply);
+  },
+});
 
 const modelSide = (model) => ({
   name: 'model',
@@ -343,6 +358,30 @@ test('emberkv replies exactly like redis-server', { skip: SKIP, timeout: 600_000
       } finally {
         engine.close();
       }
+    });
+  }
+});
+
+test('emberkv-server replies exactly like redis-server, through the Client', { skip: SKIP, timeout: 600_000 }, async (t) => {
+  const { Client } = await import('emberkv/client');
+  const { startGrpcServer } = await import('../support/grpc-server.mjs');
+  const redis = await startRedisServer({ extraArgs: REDIS_SETTINGS });
+  t.after(() => redis.stop());
+  const ember = await startGrpcServer();
+  t.after(() => ember.stop());
+  const client = new Client({ address: ember.address });
+  t.after(() => client.close());
+  const redisClient = await redis.connect();
+  const arb = commandArbitrary(makeContext());
+  // Fewer sequences than against the Engine: this checks the network path,
+  // the commands themselves are covered above.
+  for (const seed of [FIXED_SEEDS[0], FIXED_SEEDS[3], FIXED_SEEDS[6], randomSeed]) {
+    await t.test(`seed ${seed}: ${PER_SEQUENCE} commands`, async () => {
+      await runSequence({
+        label: 'emberkv-server vs redis-server', seed, commands: sampleCommands(arb, seed, PER_SEQUENCE),
+        ref: redisSide(redisClient), sut: serverSide(client),
+        setup: [['FLUSHALL'], CONFIG_DEFAULTS],
+      });
     });
   }
 });

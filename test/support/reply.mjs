@@ -67,9 +67,19 @@ export function emberReply(engine, args) {
   try {
     return normalize(engine.callBuffer(...args));
   } catch (err) {
-    if (err && err.name === 'EmberError') return `-${err.message}`;
-    return `!threw ${err && err.name}: ${err && err.message}`;
+    return thrownReply(err);
   }
+}
+
+/** Normalizes the outcome of a remote call (Promise.allSettled's record). */
+export function settledReply(outcome) {
+  return outcome.status === 'fulfilled' ? normalize(outcome.value) : thrownReply(outcome.reason);
+}
+
+/** An EmberError as Redis shows an error; anything else thrown marked as such. */
+function thrownReply(err) {
+  if (err && err.name === 'EmberError') return `-${err.message}`;
+  return `!threw ${err && err.name}: ${err && err.message}`;
 }
 
 /** Normalizes a reply from the RESP client. */

@@ -1,0 +1,149 @@
+// npm run bench:server — emberkv over the network beside Redis, in one run.
+//
+// Starts emberkv-server (dist/server/main.js, a child process) and
+// redis-server (Debian package) on loopback, loads BENCH_KEYS (default 100k)
+// keys of 32-byte values into each, then drives each with BENCH_CALLERS
+// (default 50) concurrent callers in this one Node process, each doing
+// GET or SET (50/50) on random keys, one command at a time (await, then the
+// next), for BENCH_SECONDS (default 5) per round:
+//   - emberkv Client -> emberkv-server: one Client shared by the callers,
+//     auto-pipelining what they issue in the same tick over the Pipeline
+//     stream;
+//   - ioredis -> redis-server: one connection shared by the callers (as
+//     ioredis is usually used; commands are written as issued, replies
+//     read in order), and again with ioredis's enableAutoPipelining;
+//   - grpc-js unary Execute -> emberkv-server: one unary call per command
+//     (the cost of the plain unary path).
+// Each target runs BENCH_ROUNDS (default 3) rounds, interleaved; the table
+// gives the median over rounds of ops/s and of the p50 / p99 latency of a
+// command (issue to reply, as a caller sees it). Client and servers share
+// this 2-core machine, so absolute numbers are low; compare the rows.
+import * as grpc from '@grpc/grpc-js';
+import Redis from 'ioredis';
+import { Client } from 'emberkv/client';
+import { startGrpcServer } from '../test/support/grpc-server.mjs';
+import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
+import { keyOf, median, printTable, valueOf } from './support.mjs';
+
+const KEYS = Number(process.env.BENCH_KEYS ?? 100_000);
+const CALLERS = Number(process.env.BENCH_CALLERS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const VALUE = valueOf(0);
+
+/** A fast seeded generator, so every target sees the same mix. */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** CALLERS loops of `op(isGet, key)` for SECONDS: { opsPerSec, p50Ms, p99Ms }. */
+async function drive(op) {
+  const deadline = performance.now() + SECONDS * 1000;
+  const latencies = [];
+  const caller = async (id) => {
+    const random = rng(id + 1);
+    while (performance.now() < deadline) {
+      const key = keyOf(Math.floor(random() * KEYS));
+      const start = performance.now();
+      await op(random() < 0.5, key);
+      latencies.push(performance.now() - start);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CALLERS }, (_, i) => caller(i)));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { opsPerSec: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+async function load(set) {
+  const batch = [];
+  for (let i = 0; i < KEYS; i++) {
+    batch.push(set(keyOf(i)));
+    if (batch.length === 1000) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+}
+
+const targets = [];
+
+const ember = await startGrpcServer();
+const client = new Client({ address: ember.address });
+await load((k) => client.call('SET', k, VALUE));
+targets.push({
+  label: 'emberkv Client -> emberkv-server (Pipeline, auto-pipelined)',
+  op: (isGet, key) => (isGet ? client.call('GET', key) : client.call('SET', key, VALUE)),
+});
+
+const raw = new grpc.Client(ember.address, grpc.credentials.createInsecure());
+const encodeCommand = (name, args) => {
+  // Command { name = 1; repeated bytes args = 2; }: small, so one-byte lengths.
+  const parts = [Buffer.from([0x0a, name.length]), Buffer.from(name)];
+  for (const a of args) parts.push(Buffer.from([0x12, Buffer.byteLength(a)]), Buffer.from(a));
+  return Buffer.concat(parts);
+};
+const execute = (message) =>
+  new Promise((resolve, reject) =>
+    raw.makeUnaryRequest('/emberkv.v1.EmberKV/Execute', (b) => b, (b) => b, message, (err, r) => (err ? reject(err) : resolve(r))),
+  );
+targets.push({
+  label: 'grpc-js unary Execute -> emberkv-server',
+  op: (isGet, key) => execute(isGet ? encodeCommand('GET', [key]) : encodeCommand('SET', [key, VALUE])),
+});
+
+let redisServer;
+const redisClients = [];
+if (hasRedisServer()) {
+  redisServer = await startRedisServer();
+  for (const [label, options] of [
+    ['ioredis -> redis-server', {}],
+    ['ioredis (enableAutoPipelining) -> redis-server', { enableAutoPipelining: true }],
+  ]) {
+    const r = new Redis({ port: redisServer.port, host: '127.0.0.1', ...options });
+    redisClients.push(r);
+    targets.push({ label, op: (isGet, key) => (isGet ? r.get(key) : r.set(key, VALUE)) });
+  }
+  await load((k) => redisClients[0].set(k, VALUE));
+} else {
+  console.log('\n*** redis-server is not on PATH: the redis rows are not measured ***');
+}
+
+const results = new Map(targets.map((t) => [t.label, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const t of targets) {
+    const r = await drive(t.op);
+    results.get(t.label).push(r);
+    console.log(`round ${round + 1} ${t.label}: ${Math.round(r.opsPerSec)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`);
+  }
+}
+
+console.log(
+  `\nGET/SET 50/50 on ${KEYS} keys (32-byte values), ${CALLERS} concurrent callers, ${SECONDS} s per round; ` +
+    `medians of ${ROUNDS} rounds\n`,
+);
+printTable(
+  ['client -> server', 'ops/s', 'p50 ms', 'p99 ms'],
+  targets.map((t) => {
+    const rs = results.get(t.label);
+    return [
+      t.label,
+      String(Math.round(median(rs.map((r) => r.opsPerSec)))),
+      median(rs.map((r) => r.p50Ms)).toFixed(2),
+      median(rs.map((r) => r.p99Ms)).toFixed(2),
+    ];
+  }),
+);
+
+await client.close();
+raw.close();
+for (const r of redisClients) r.disconnect();
+await redisServer?.stop();
+await ember.stop();

@@ -1,0 +1,45 @@
+// WireExecutor: the gRPC server's path into a Store. It takes protobuf
+// messages of the emberkv.v1 contract (proto_wire.h) as bytes, runs their
+// commands through the one command table, and answers with the encoded
+// replies, so no JS object is built per command on the way.
+//
+// A CommandBatch runs as a whole: every command in order, each reply
+// (an error included) in its place; a malformed message runs nothing.
+//
+// Invariant: the scratch buffers are reused across calls, so a steady
+// stream of batches allocates nothing but its output.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "bytes.h"
+#include "proto_wire.h"
+#include "reply.h"
+
+namespace ember {
+
+class Store;
+
+class WireExecutor {
+ public:
+  explicit WireExecutor(Store& store) : store_(store) {}
+
+  // A Command message in; its Reply message's bytes in `out` (replaced).
+  // Returns an error text if the message is malformed (nothing ran).
+  std::optional<std::string> execute(ByteView message, std::string& out);
+  // A CommandBatch message in; its ReplyBatch message's bytes in `out`
+  // (replaced). Returns an error text if the message is malformed.
+  std::optional<std::string> executeBatch(ByteView message, std::string& out);
+
+ private:
+  // Runs command i of commands_ into reply_ (cleared first).
+  void run(size_t i);
+
+  Store& store_;
+  proto::DecodedCommands commands_;
+  ReplyBuilder reply_;
+  proto::ReplyBatchWriter writer_;
+};
+
+}  // namespace ember

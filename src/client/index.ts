@@ -1,0 +1,181 @@
+/**
+ * emberkv, remote: `import { Client } from 'emberkv/client'`, the official
+ * client of emberkv-server.
+ *
+ * Every command travels on one long-lived Pipeline stream, auto-pipelined:
+ * the commands issued in the same tick go out as one CommandBatch message,
+ * and their replies come back, in order, in one ReplyBatch. Encoding and
+ * decoding are native (the same protobuf codec as the server's), and the
+ * replies are the same JS values Engine.call() returns, errors included
+ * (an EmberError rejects that command's promise only).
+ *
+ * If the stream breaks (the server restarts, the network fails), the
+ * commands in flight are rejected (they may or may not have run) and the
+ * next command opens a new stream; grpc-js reconnects the channel with
+ * exponential backoff. Keepalive pings detect a dead connection while idle.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Argument, Reply } from '../engine.js';
+import { EmberError } from '../errors.js';
+import { addon, type NativeArgument } from '../native.js';
+import { emberkvService } from '../wire.js';
+
+export interface ClientOptions {
+  /** host:port of emberkv-server (default 127.0.0.1:7379). */
+  address?: string;
+  /** Channel credentials (default: insecure, plaintext). */
+  credentials?: grpc.ChannelCredentials;
+  /** The largest message sent or received (default 256 MiB, as the server's). */
+  maxMessageBytes?: number;
+  /** Keepalive ping interval in ms while the connection is idle (default 30 s). */
+  keepaliveMs?: number;
+}
+
+interface Pending {
+  resolve(value: Reply): void;
+  reject(error: Error): void;
+  asBuffer: boolean;
+}
+
+const EmberKVClient = grpc.makeGenericClientConstructor(emberkvService, 'EmberKV');
+
+/** Turns Buffers in a reply decoded with bulk-as-Buffer into strings. */
+function bulksToStrings(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value)) return value.map(bulksToStrings);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [bulksToStrings(k), bulksToStrings(v)]));
+  if (value instanceof Set) return new Set([...value].map(bulksToStrings));
+  return value;
+}
+
+export class Client {
+  readonly #client: grpc.Client;
+  #stream: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
+  /** Commands of the current tick, not sent yet. */
+  #queue: NativeArgument[][] = [];
+  #queued: Pending[] = [];
+  #flushScheduled = false;
+  /** Sent batches awaiting their ReplyBatch, oldest first. */
+  #inFlight: Pending[][] = [];
+  #nextId = 1;
+  #closed = false;
+  /** Called once nothing is in flight (close() waits this way). */
+  #onIdle: (() => void)[] = [];
+
+  constructor(options: ClientOptions = {}) {
+    const maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
+    this.#client = new EmberKVClient(options.address ?? '127.0.0.1:7379', options.credentials ?? grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': maxBytes,
+      'grpc.max_send_message_length': maxBytes,
+      'grpc.keepalive_time_ms': options.keepaliveMs ?? 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+    });
+  }
+
+  /** Runs any command by name; bulk replies come back as strings. */
+  call(command: string, ...args: Argument[]): Promise<Reply> {
+    return this.#enqueue(command, args, false);
+  }
+
+  /** Runs any command by name; bulk replies come back as Buffers. */
+  callBuffer(command: string, ...args: Argument[]): Promise<Reply> {
+    return this.#enqueue(command, args, true);
+  }
+
+  /** Waits for the commands already issued, then closes the connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    if (this.#inFlight.length) await new Promise<void>((resolve) => this.#onIdle.push(resolve));
+    this.#stream?.end();
+    this.#client.close();
+  }
+
+  #enqueue(command: string, args: readonly Argument[], asBuffer: boolean): Promise<Reply> {
+    if (this.#closed) return Promise.reject(new Error('emberkv: the client is closed'));
+    if (typeof command !== 'string' && !((command as unknown) instanceof Uint8Array)) {
+      return Promise.reject(new TypeError(`emberkv: the command name must be a string or Buffer (got ${typeof command})`));
+    }
+    return new Promise<Reply>((resolve, reject) => {
+      this.#queue.push([command, ...(args as NativeArgument[])]);
+      this.#queued.push({ resolve, reject, asBuffer });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        process.nextTick(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#queue.length === 0) return;
+    const commands = this.#queue;
+    const pending = this.#queued;
+    this.#queue = [];
+    this.#queued = [];
+    let message: Buffer;
+    try {
+      message = addon.encodeCommandBatch(commands, this.#nextId++);
+    } catch (err) {
+      // An argument of a type no command takes: fail just this tick's commands.
+      for (const p of pending) p.reject(err as Error);
+      return;
+    }
+    this.#inFlight.push(pending);
+    this.#openStream().write(message);
+  }
+
+  #openStream(): grpc.ClientDuplexStream<Buffer, Buffer> {
+    if (this.#stream) return this.#stream;
+    const stream = (this.#client as unknown as {
+      Pipeline(): grpc.ClientDuplexStream<Buffer, Buffer>;
+    }).Pipeline();
+    stream.on('data', (message: Buffer) => this.#settle(message));
+    stream.on('error', (err: Error) => this.#fail(stream, err));
+    stream.on('end', () => this.#fail(stream, new Error('emberkv: the server closed the stream')));
+    this.#stream = stream;
+    return stream;
+  }
+
+  #settle(message: Buffer): void {
+    const pending = this.#inFlight.shift();
+    if (!pending) return;
+    const anyBuffer = pending.some((p) => p.asBuffer);
+    let replies: unknown[];
+    try {
+      replies = addon.decodeReplyBatch(message, anyBuffer);
+    } catch (err) {
+      for (const p of pending) p.reject(err as Error);
+      this.#checkIdle();
+      return;
+    }
+    pending.forEach((p, i) => {
+      const reply = anyBuffer && !p.asBuffer ? bulksToStrings(replies[i]) : replies[i];
+      if (reply instanceof EmberError) p.reject(reply);
+      else p.resolve(reply as Reply);
+    });
+    this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (this.#inFlight.length) return;
+    const waiting = this.#onIdle;
+    this.#onIdle = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /** The stream broke: everything in flight fails; the next command reconnects. */
+  #fail(stream: grpc.ClientDuplexStream<Buffer, Buffer>, err: Error): void {
+    if (this.#stream !== stream) return;
+    this.#stream = undefined;
+    const failed = this.#inFlight;
+    this.#inFlight = [];
+    for (const batch of failed) for (const p of batch) p.reject(err);
+    this.#checkIdle();
+  }
+}
+
+export { EmberError };
+export type { Argument, Reply };

@@ -1,0 +1,142 @@
+/**
+ * emberkv-server's settings: defaults, then a config file, then
+ * environment variables, then command-line flags (each overrides the one
+ * before). The config file is Redis-style: one `name value` per line, `#`
+ * comments. Any setting the store knows (maxmemory, maxmemory-policy,
+ * lfu-log-factor, ...) is accepted in all three places and applied with
+ * CONFIG SET at startup; the server's own settings are port, host,
+ * log-level and max-message-bytes.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  logLevel: string;
+  /** The largest message accepted or sent on a call (gRPC's limits, set explicitly). */
+  maxMessageBytes: number;
+  /** Store settings, applied with one CONFIG SET (a later source overrides an earlier one). */
+  store: Map<string, string>;
+}
+
+export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
+  host: '127.0.0.1',
+  port: 7379,
+  logLevel: 'info',
+  maxMessageBytes: 256 * 1024 * 1024,
+};
+
+const SERVER_KEYS = new Set(['host', 'port', 'log-level', 'max-message-bytes', 'config']);
+const ENV_PREFIX = 'EMBERKV_';
+
+export class UsageError extends Error {}
+
+function apply(settings: ServerSettings, name: string, value: string, where: string): void {
+  const key = name.toLowerCase();
+  switch (key) {
+    case 'host':
+      settings.host = value;
+      return;
+    case 'port': {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${where}: port must be 0-65535, got '${value}'`);
+      settings.port = port;
+      return;
+    }
+    case 'log-level':
+      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(value)) {
+        throw new UsageError(`${where}: log-level must be one of fatal, error, warn, info, debug, trace, silent`);
+      }
+      settings.logLevel = value;
+      return;
+    case 'max-message-bytes': {
+      const bytes = Number(value);
+      if (!Number.isInteger(bytes) || bytes < 1024 || bytes > 2 ** 31 - 1) {
+        throw new UsageError(`${where}: max-message-bytes must be an integer from 1024 to 2147483647`);
+      }
+      settings.maxMessageBytes = bytes;
+      return;
+    }
+    default:
+      settings.store.set(key, value);
+  }
+}
+
+/** Reads a Redis-style config file into `settings`. */
+function applyFile(settings: ServerSettings, file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read the config file ${file}: ${(err as Error).message}`);
+  }
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const match = /^(\S+)\s+(.*)$/.exec(line);
+    if (!match) throw new UsageError(`${file}:${i + 1}: expected 'name value'`);
+    const value = match[2]!.trim().replace(/^"(.*)"$/, '$1');
+    if (match[1]!.toLowerCase() === 'config') throw new UsageError(`${file}:${i + 1}: a config file cannot name another`);
+    apply(settings, match[1]!, value, `${file}:${i + 1}`);
+  });
+}
+
+/**
+ * The settings from `argv` (flags after the program name) and `env`;
+ * `storeParameters` are the names CONFIG GET knows (for the environment).
+ * Throws UsageError with a message for the user on anything malformed.
+ */
+export function parseSettings(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  storeParameters: ReadonlySet<string>,
+): ServerSettings {
+  const settings: ServerSettings = { ...DEFAULTS, store: new Map() };
+  const flags: [string, string][] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (settings are --name value)`);
+    const eq = arg.indexOf('=');
+    if (eq !== -1) {
+      flags.push([arg.slice(2, eq), arg.slice(eq + 1)]);
+    } else {
+      const value = argv[i + 1];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      flags.push([arg.slice(2), value]);
+      i++;
+    }
+  }
+  const configFile = flags.find(([name]) => name === 'config')?.[1] ?? env[`${ENV_PREFIX}CONFIG`];
+  if (configFile) applyFile(settings, configFile);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || value === undefined || name === `${ENV_PREFIX}CONFIG`) continue;
+    const key = name.slice(ENV_PREFIX.length).toLowerCase().replace(/_/g, '-');
+    // Only the server's own settings and the store's parameters come from
+    // the environment; other EMBERKV_* variables (EMBERKV_NATIVE, test
+    // seeds) are not settings.
+    if (SERVER_KEYS.has(key) || storeParameters.has(key)) {
+      apply(settings, key, value, `environment ${name}`);
+    }
+  }
+  for (const [name, value] of flags) if (name !== 'config') apply(settings, name, value, `--${name}`);
+  return settings;
+}
+
+export const USAGE = `Usage: emberkv-server [--config FILE] [--host HOST] [--port PORT] [--name value ...]
+
+Serves emberkv over gRPC (service emberkv.v1.EmberKV, plus grpc.health.v1.Health
+and server reflection) on HOST:PORT (default ${DEFAULTS.host}:${DEFAULTS.port}).
+
+  --config FILE            Redis-style config file: 'name value' per line
+  --host HOST              address to listen on
+  --port PORT              port to listen on (0: any free port; the log says which)
+  --log-level LEVEL        fatal, error, warn, info (default), debug, trace, silent
+  --max-message-bytes N    largest gRPC message in or out (default ${DEFAULTS.maxMessageBytes})
+  --maxmemory BYTES        e.g. 100mb; 0 means no limit (default)
+  --maxmemory-policy NAME  noeviction (default), allkeys-lfu, allkeys-lru, ...
+  --<parameter> VALUE      any CONFIG SET parameter, e.g. --lfu-log-factor 10
+
+Every setting can also come from the environment as EMBERKV_<NAME> (upper
+case, '-' as '_'), e.g. EMBERKV_PORT=7000. Flags win over the environment,
+which wins over the config file.
+`;

@@ -1,0 +1,158 @@
+/**
+ * emberkv-server's gRPC service: one Engine, every call executed on this
+ * one event loop, so each command, and each Pipeline batch as a whole, is
+ * atomic (nothing else runs between its commands).
+ *
+ * Messages go to native code as raw bytes (src/wire.ts): a Pipeline batch
+ * is decoded, executed and its ReplyBatch encoded in one native call, with
+ * no JS object per command. Backpressure: when a Pipeline's replies are not
+ * being read (write() returns false), the server stops reading that call's
+ * batches until they drain, so a client that does not read cannot make the
+ * server buffer without bound.
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { Engine, wireExecutorOf } from '../engine.js';
+import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
+import type { ServerSettings } from './options.js';
+import { statusForError } from './status.js';
+
+export interface RunningServer {
+  readonly engine: Engine;
+  /** The port actually bound (settings.port may be 0: any free port). */
+  readonly port: number;
+  /**
+   * Stops accepting calls, lets in-flight calls finish (up to
+   * `graceMs`, then cancels them), and closes the engine.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** A Reply message whose value is an error (field 2) starts with this tag byte. */
+const REPLY_ERROR_TAG = 0x12;
+
+/** The text of a Reply message holding an error (tag, varint length, UTF-8). */
+function errorText(reply: Buffer): string {
+  let length = 0;
+  let shift = 0;
+  let i = 1;
+  for (; i < reply.length; i++) {
+    const byte = reply[i]!;
+    length += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) break;
+  }
+  return reply.toString('utf8', i + 1, i + 1 + length);
+}
+
+function serviceError(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}
+
+export async function startServer(settings: ServerSettings, log: Logger): Promise<RunningServer> {
+  const engine = new Engine();
+  try {
+    if (settings.store.size) engine.call('CONFIG', 'SET', ...[...settings.store].flat());
+  } catch (err) {
+    engine.close();
+    throw err;
+  }
+  const wire = wireExecutorOf(engine);
+
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': settings.maxMessageBytes,
+    'grpc.max_send_message_length': settings.maxMessageBytes,
+    // Clients ping idle connections (every 30 s by default) to notice a
+    // dead peer; allow it rather than answer with "too many pings".
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  });
+
+  server.addService(emberkvService, {
+    Execute(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
+      let reply: Buffer;
+      try {
+        reply = wire.execute(call.request);
+      } catch (err) {
+        callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
+        return;
+      }
+      if (reply[0] === REPLY_ERROR_TAG) {
+        const text = errorText(reply);
+        log.debug({ peer: call.getPeer(), error: text }, 'command error');
+        callback(serviceError(statusForError(text), text));
+        return;
+      }
+      callback(null, reply);
+    },
+
+    Pipeline(call: grpc.ServerDuplexStream<Buffer, Buffer>) {
+      const peer = call.getPeer();
+      log.debug({ peer }, 'pipeline opened');
+      call.on('data', (batch: Buffer) => {
+        let replies: Buffer;
+        try {
+          replies = wire.executeBatch(batch);
+        } catch (err) {
+          log.warn({ peer, error: (err as Error).message }, 'malformed CommandBatch');
+          call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
+          return;
+        }
+        if (!call.write(replies)) {
+          call.pause();
+          call.once('drain', () => call.resume());
+        }
+      });
+      call.on('end', () => call.end());
+      call.on('error', (err) => log.debug({ peer, error: err.message }, 'pipeline error'));
+      call.on('cancelled', () => log.debug({ peer }, 'pipeline cancelled'));
+    },
+  });
+
+  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+  const definitions = protoLoader.loadSync([PROTO_FILE, healthProtoPath], {
+    includeDirs: [PROTO_ROOT],
+    keepCase: true,
+  });
+  new ReflectionService(definitions).addToServer(server);
+
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${settings.host}:${settings.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      );
+    });
+  } catch (err) {
+    engine.close();
+    throw err;
+  }
+  log.info({ host: settings.host, port }, 'emberkv-server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    port,
+    close(graceMs = 10_000) {
+      closing ??= new Promise<void>((resolve) => {
+        health.setStatus('', 'NOT_SERVING');
+        health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        const force = setTimeout(() => {
+          log.warn({ graceMs }, 'calls still open after the grace period: cancelling them');
+          server.forceShutdown();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          engine.close();
+          log.info('emberkv-server stopped');
+          resolve();
+        });
+      });
+      return closing;
+    },
+  };
+}

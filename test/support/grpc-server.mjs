@@ -1,0 +1,49 @@
+// Starts the real emberkv-server process (dist/server/main.js) on a free
+// loopback port, for integration tests, and stops it.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const MAIN = path.join(import.meta.dirname, '..', '..', 'dist', 'server', 'main.js');
+
+/**
+ * Resolves once the server logs that it listens: { port, address, logs,
+ * process, stop(signal) } where logs is every JSON log line so far and
+ * stop() resolves with the exit code.
+ */
+export async function startGrpcServer(args = [], env = {}) {
+  const child = spawn(process.execPath, [MAIN, '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const port = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === 'emberkv-server listening') resolve(entry.port);
+    });
+    exited.then((code) => {
+      const logged = logs.map((l) => l.error ?? l.msg).join('\n');
+      reject(new Error(`emberkv-server exited (${code}) before listening:\n${stderr}${logged}`));
+    });
+  });
+  return {
+    port,
+    address: `127.0.0.1:${port}`,
+    logs,
+    process: child,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
