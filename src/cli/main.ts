@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * emberkv-cli: redis-cli for emberkv-server, over gRPC.
+ *
+ *   emberkv-cli SET k v           one command, the reply printed as redis-cli would
+ *   emberkv-cli                   an interactive prompt, with history
+ *
+ * Replies print in redis-cli's TTY form on a terminal and in its raw form
+ * when the output is piped (--raw / --no-raw choose). History is kept in
+ * ~/.emberkv_cli_history (EMBERKV_CLI_HISTFILE names another file).
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { Client } from '../client/index.js';
+import { EmberError } from '../errors.js';
+import { formatRaw, formatTTY } from './format.js';
+import { splitArgs } from './split.js';
+
+const USAGE = `Usage: emberkv-cli [-h host] [-p port] [--raw | --no-raw] [command [arg ...]]
+
+  -h HOST    server host (default 127.0.0.1)
+  -p PORT    server port (default 7379)
+  --raw      print replies raw (the default when output is not a terminal)
+  --no-raw   print replies formatted (the default on a terminal)
+
+Without a command, starts an interactive prompt ('quit' or Ctrl-D leaves).
+`;
+
+interface Options {
+  host: string;
+  port: string;
+  raw: boolean;
+  command: string[];
+}
+
+function parseOptions(argv: string[]): Options | string {
+  const options: Options = { host: '127.0.0.1', port: '7379', raw: !process.stdout.isTTY, command: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '-p') {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      if (arg === '-h') options.host = value;
+      else options.port = value;
+    } else if (arg === '--raw') {
+      options.raw = true;
+    } else if (arg === '--no-raw') {
+      options.raw = false;
+    } else if (arg === '--help') {
+      return '';
+    } else {
+      options.command = argv.slice(i);
+      break;
+    }
+  }
+  return options;
+}
+
+/** Runs one command; the reply as printed (an error reply included, as redis-cli prints it). */
+async function run(client: Client, args: (string | Buffer)[], raw: boolean): Promise<string> {
+  const [name, ...rest] = args;
+  let reply: unknown;
+  try {
+    reply = await client.callBuffer(name as string, ...rest);
+  } catch (err) {
+    if (!(err instanceof EmberError)) throw err;
+    reply = err;
+  }
+  return raw ? formatRaw(reply) : formatTTY(reply);
+}
+
+function connectionFailure(options: Options, err: unknown): string {
+  const details = (err as { details?: string }).details ?? (err as Error).message;
+  return `Could not connect to emberkv-server at ${options.host}:${options.port}: ${details}`;
+}
+
+async function interactive(client: Client, options: Options): Promise<void> {
+  const historyFile = process.env.EMBERKV_CLI_HISTFILE ?? path.join(homedir(), '.emberkv_cli_history');
+  let history: string[] = [];
+  try {
+    history = readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 1000);
+  } catch {
+    // no history yet
+  }
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: `${options.host}:${options.port}> `,
+    history,
+    historySize: 1000,
+    terminal: process.stdin.isTTY && process.stdout.isTTY,
+  });
+  rl.prompt();
+  for await (const line of rl) {
+    const trimmed = line.trim();
+    if (trimmed === 'quit' || trimmed === 'exit') break;
+    if (trimmed !== '') {
+      try {
+        appendFileSync(historyFile, `${trimmed}\n`);
+      } catch {
+        // a read-only home is no reason to stop
+      }
+      const args = splitArgs(trimmed);
+      if (args === null) {
+        process.stdout.write('Invalid argument(s)\n');
+      } else {
+        try {
+          process.stdout.write(`${await run(client, args, options.raw)}\n`);
+        } catch (err) {
+          process.stdout.write(`${connectionFailure(options, err)}\n`);
+        }
+      }
+    }
+    rl.prompt();
+  }
+  rl.close();
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (typeof options === 'string') {
+    if (options) process.stderr.write(`emberkv-cli: ${options}\n\n`);
+    process.stdout.write(USAGE);
+    process.exitCode = options ? 2 : 0;
+    return;
+  }
+  const client = new Client({ address: `${options.host}:${options.port}` });
+  try {
+    if (options.command.length === 0) {
+      await interactive(client, options);
+      return;
+    }
+    try {
+      // As redis-cli: an error reply is printed and is not a failure of the
+      // CLI (exit 0); not reaching the server is (exit 1).
+      process.stdout.write(`${await run(client, options.command, options.raw)}\n`);
+    } catch (err) {
+      process.stderr.write(`${connectionFailure(options, err)}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+void main();
