@@ -12,13 +12,17 @@
 //   - ioredis -> redis-server: one connection shared by the callers (as
 //     ioredis is usually used; commands are written as issued, replies
 //     read in order), and again with ioredis's enableAutoPipelining;
-//   - grpc-js unary Execute -> emberkv-server: one unary call per command
-//     (the cost of the plain unary path).
+//   - grpc-js unary calls -> emberkv-server, one call per command: the typed
+//     Get/Set RPCs (protobufjs objects on both sides), Execute with the raw
+//     Command bytes, and Execute(PING), which does no engine work: the gap
+//     between PING and GET is what the engine costs, the rest is transport.
 // Each target runs BENCH_ROUNDS (default 3) rounds, interleaved; the table
 // gives the median over rounds of ops/s and of the p50 / p99 latency of a
 // command (issue to reply, as a caller sees it). Client and servers share
 // this 2-core machine, so absolute numbers are low; compare the rows.
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import Redis from 'ioredis';
 import { Client } from 'emberkv/client';
 import { startGrpcServer } from '../test/support/grpc-server.mjs';
@@ -98,6 +102,21 @@ targets.push({
   label: 'grpc-js unary Execute -> emberkv-server',
   op: (isGet, key) => execute(isGet ? encodeCommand('GET', [key]) : encodeCommand('SET', [key, VALUE])),
 });
+const PING = encodeCommand('PING', []);
+targets.push({ label: 'grpc-js unary Execute(PING) -> emberkv-server', op: () => execute(PING) });
+const definition = protoLoader.loadSync('emberkv/v1/emberkv.proto', {
+  includeDirs: [path.join(import.meta.dirname, '..', 'proto')],
+  keepCase: true,
+  longs: String,
+});
+const typed = new (grpc.loadPackageDefinition(definition).emberkv.v1.EmberKV)(ember.address, grpc.credentials.createInsecure());
+const call = (method, request) =>
+  new Promise((resolve, reject) => typed[method](request, (err, r) => (err ? reject(err) : resolve(r))));
+const valueBytes = Buffer.from(VALUE);
+targets.push({
+  label: 'grpc-js typed Get/Set -> emberkv-server',
+  op: (isGet, key) => (isGet ? call('Get', { key: Buffer.from(key) }) : call('Set', { key: Buffer.from(key), value: valueBytes })),
+});
 
 let redisServer;
 const redisClients = [];
@@ -144,6 +163,7 @@ printTable(
 
 await client.close();
 raw.close();
+typed.close();
 for (const r of redisClients) r.disconnect();
 await redisServer?.stop();
 await ember.stop();

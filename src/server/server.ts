@@ -1,7 +1,8 @@
 /**
  * emberkv-server's gRPC service: one Engine, every call executed on this
  * one event loop, so each command, and each Pipeline batch as a whole, is
- * atomic (nothing else runs between its commands).
+ * atomic (nothing else runs between its commands). The typed RPCs are rows
+ * of typed.ts; Execute and Pipeline are below.
  *
  * Messages go to native code as raw bytes (src/wire.ts): a Pipeline batch
  * is decoded, executed and its ReplyBatch encoded in one native call, with
@@ -16,9 +17,11 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { Engine, wireExecutorOf } from '../engine.js';
+import { EmberError } from '../errors.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
 import type { ServerSettings } from './options.js';
 import { statusForError } from './status.js';
+import { TYPED_RPCS } from './typed.js';
 
 export interface RunningServer {
   readonly engine: Engine;
@@ -52,6 +55,30 @@ function serviceError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
 }
 
+/** A command error as a status: its kind's code, the Redis text as the message. */
+function commandError(err: unknown): grpc.ServiceError {
+  const message = (err as Error).message;
+  return serviceError(err instanceof EmberError ? statusForError(message) : grpc.status.INVALID_ARGUMENT, message);
+}
+
+/**
+ * The EmberKV service: the typed RPCs with protobufjs (de)serializers from
+ * the proto file, Execute and Pipeline with the raw-bytes ones of wire.ts.
+ */
+function serviceDefinition(definitions: protoLoader.PackageDefinition): grpc.ServiceDefinition {
+  const typed = definitions[SERVICE_NAME] as grpc.ServiceDefinition;
+  return { ...typed, ...emberkvService };
+}
+
+const LOAD_OPTIONS: protoLoader.Options = {
+  includeDirs: [PROTO_ROOT],
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
 export async function startServer(settings: ServerSettings, log: Logger): Promise<RunningServer> {
   const engine = new Engine();
   try {
@@ -71,7 +98,23 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   });
 
-  server.addService(emberkvService, {
+  const definitions = protoLoader.loadSync([PROTO_FILE, healthProtoPath], LOAD_OPTIONS);
+  const typedHandlers: grpc.UntypedServiceImplementation = {};
+  for (const [name, rpc] of Object.entries(TYPED_RPCS)) {
+    typedHandlers[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
+      let reply: object;
+      try {
+        reply = rpc.reply(engine.callBuffer(...(rpc.args(call.request) as [string, ...Buffer[]])), call.request);
+      } catch (err) {
+        callback(commandError(err));
+        return;
+      }
+      callback(null, reply);
+    };
+  }
+
+  server.addService(serviceDefinition(definitions), {
+    ...typedHandlers,
     Execute(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       let reply: Buffer;
       try {
@@ -114,10 +157,6 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
-  const definitions = protoLoader.loadSync([PROTO_FILE, healthProtoPath], {
-    includeDirs: [PROTO_ROOT],
-    keepCase: true,
-  });
   new ReflectionService(definitions).addToServer(server);
 
   let port: number;

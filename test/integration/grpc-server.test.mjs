@@ -27,6 +27,7 @@ function loadStubs(address) {
     keepCase: true,
     longs: String,
     enums: String,
+    defaults: true,
     oneofs: true,
   });
   const pkg = grpc.loadPackageDefinition(definition);
@@ -175,6 +176,91 @@ describe('emberkv-server', () => {
         raw.close();
       }
       assert.equal(await client.call('PING'), 'PONG');  // the server is fine
+    });
+
+    test('typed RPCs: keys and strings, hit and miss explicit', async () => {
+      const kv = (method, request) => unary(stubs.emberkv, method, request);
+      const key = (k) => Buffer.from(k);
+      assert.deepEqual(await kv('Get', { key: key('t:none') }), { found: false, value: Buffer.alloc(0) });
+      assert.deepEqual(await kv('Set', { key: key('t:s'), value: Buffer.from(''), ex_seconds: '100' }), { written: true, previous: null });
+      assert.deepEqual(await kv('Get', { key: key('t:s') }), { found: true, value: Buffer.alloc(0) });
+      assert.equal((await kv('Set', { key: key('t:s'), value: Buffer.from('x'), condition: 'NX' })).written, false);
+      const swapped = await kv('Set', { key: key('t:s'), value: Buffer.from('y'), condition: 'XX', get: true, keep_ttl: true });
+      assert.deepEqual(swapped, { written: true, previous: { found: true, value: Buffer.alloc(0) } });
+      assert.deepEqual(await kv('Ttl', { key: key('t:s') }), { found: true, has_expiry: true, seconds: '100' });
+      assert.deepEqual(await kv('Ttl', { key: key('t:none') }), { found: false, has_expiry: false, seconds: '0' });
+      assert.equal((await kv('Expire', { key: key('t:s'), seconds: '50', condition: 'GT' })).done, false);
+      assert.equal((await kv('Expire', { key: key('t:s'), seconds: '50', condition: 'LT' })).done, true);
+      assert.deepEqual(await kv('IncrBy', { key: key('t:n'), increment: '-7' }), { value: '-7' });
+      assert.deepEqual(await kv('MSet', { pairs: [{ key: key('t:a'), value: Buffer.from('1') }, { key: key('t:b'), value: Buffer.from('2') }] }), { done: true });
+      const mget = await kv('MGet', { keys: [key('t:a'), key('t:none'), key('t:b')] });
+      assert.deepEqual(mget.values.map((v) => (v.found ? v.value.toString() : null)), ['1', null, '2']);
+      assert.deepEqual(await kv('Exists', { keys: [key('t:a'), key('t:none'), key('t:a')] }), { count: '2' });
+      const keys = [];
+      let cursor = '0';
+      do {
+        const page = await kv('Scan', { cursor, match: Buffer.from('t:[ab]'), count: '100' });
+        keys.push(...page.keys.map(String));
+        cursor = page.cursor;
+      } while (cursor !== '0');
+      assert.deepEqual(keys.sort(), ['t:a', 't:b']);
+      assert.deepEqual(await kv('Del', { keys: [key('t:a'), key('t:b'), key('t:none')] }), { count: '2' });
+    });
+
+    test('typed RPCs: hashes, lists, sets and sorted sets', async () => {
+      const kv = (method, request) => unary(stubs.emberkv, method, request);
+      const b = (s) => Buffer.from(s);
+      const strs = (values) => values.map(String);
+      const fv = (field, value) => ({ field: b(field), value: b(value) });
+      assert.deepEqual(await kv('HSet', { key: b('t:h'), fields: [fv('f', '1'), fv('g', '2')] }), { count: '2' });
+      assert.deepEqual(await kv('HGet', { key: b('t:h'), field: b('g') }), { found: true, value: b('2') });
+      assert.equal((await kv('HGet', { key: b('t:h'), field: b('zz') })).found, false);
+      assert.deepEqual(await kv('HIncrBy', { key: b('t:h'), field: b('f'), increment: '10' }), { value: '11' });
+      assert.deepEqual(await kv('HGetAll', { key: b('t:h') }), { fields: [fv('f', '11'), fv('g', '2')] });
+      assert.deepEqual(await kv('HDel', { key: b('t:h'), fields: [b('f'), b('zz')] }), { count: '1' });
+
+      assert.deepEqual(await kv('RPush', { key: b('t:l'), elements: [b('a'), b('b'), b('c')] }), { count: '3' });
+      assert.deepEqual(await kv('LPush', { key: b('t:l'), elements: [b('z')] }), { count: '4' });
+      assert.deepEqual(strs((await kv('LRange', { key: b('t:l'), start: '0', stop: '-1' })).values), ['z', 'a', 'b', 'c']);
+      assert.deepEqual(strs((await kv('LPop', { key: b('t:l') })).values), ['z']);
+      assert.deepEqual(strs((await kv('RPop', { key: b('t:l'), count: '2' })).values), ['c', 'b']);
+      assert.deepEqual(await kv('LLen', { key: b('t:l') }), { count: '1' });
+      assert.deepEqual((await kv('LPop', { key: b('t:nolist') })).values, []);
+
+      assert.deepEqual(await kv('SAdd', { key: b('t:set'), elements: [b('x'), b('y'), b('x')] }), { count: '2' });
+      assert.deepEqual(await kv('SIsMember', { key: b('t:set'), member: b('y') }), { done: true });
+      assert.deepEqual(await kv('SIsMember', { key: b('t:set'), member: b('q') }), { done: false });
+      assert.deepEqual(strs((await kv('SMembers', { key: b('t:set') })).values).sort(), ['x', 'y']);
+      assert.deepEqual(await kv('SRem', { key: b('t:set'), elements: [b('x')] }), { count: '1' });
+      assert.deepEqual(await kv('SCard', { key: b('t:set') }), { count: '1' });
+
+      const members = [{ member: b('a'), score: 1 }, { member: b('b'), score: 2.5 }, { member: b('c'), score: Infinity }];
+      assert.deepEqual(await kv('ZAdd', { key: b('t:z'), members }), { count: '3' });
+      assert.deepEqual(await kv('ZAdd', { key: b('t:z'), members: [{ member: b('a'), score: 0 }], compare: 'GT', changed: true }), { count: '0' });
+      assert.deepEqual(await kv('ZScore', { key: b('t:z'), member: b('c') }), { found: true, score: Infinity });
+      assert.deepEqual(await kv('ZScore', { key: b('t:z'), member: b('q') }), { found: false, score: 0 });
+      assert.deepEqual(await kv('ZIncrBy', { key: b('t:z'), increment: 0.5, member: b('b') }), { found: true, score: 3 });
+      assert.deepEqual(await kv('ZRank', { key: b('t:z'), member: b('b') }), { found: true, rank: '1' });
+      assert.deepEqual(await kv('ZRank', { key: b('t:z'), member: b('q') }), { found: false, rank: '0' });
+      const byScore = await kv('ZRange', { key: b('t:z'), start: '(1', stop: '+inf', by: 'SCORE', with_scores: true });
+      assert.deepEqual(byScore.members.map((m) => [String(m.member), m.score]), [['b', 3], ['c', Infinity]]);
+      const byRank = await kv('ZRange', { key: b('t:z'), start: '0', stop: '0', rev: true });
+      assert.deepEqual(byRank.members.map((m) => String(m.member)), ['c']);
+      assert.deepEqual(await kv('ZRem', { key: b('t:z'), elements: [b('a')] }), { count: '1' });
+      assert.deepEqual(await kv('ZCard', { key: b('t:z') }), { count: '2' });
+    });
+
+    test('typed RPCs: command errors are statuses with the Redis text', async () => {
+      await assert.rejects(unary(stubs.emberkv, 'LPush', { key: Buffer.from('t:h'), elements: [Buffer.from('x')] }), (err) => {
+        assert.equal(err.code, grpc.status.FAILED_PRECONDITION);
+        assert.equal(err.details, WRONGTYPE);
+        return true;
+      });
+      await assert.rejects(unary(stubs.emberkv, 'ZAdd', { key: Buffer.from('t:z'), members: [{ member: Buffer.from('n'), score: NaN }] }), (err) => {
+        assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
+        assert.equal(err.details, 'ERR value is not a valid float');
+        return true;
+      });
     });
 
     test('health: SERVING', async () => {
