@@ -302,9 +302,35 @@ describe('emberkv-server lifecycle', () => {
     assert.ok(server.logs.some((l) => l.msg === 'emberkv-server stopped'));
   });
 
-  test('bad settings: a clear message and exit code 2', async () => {
-    await assert.rejects(startGrpcServer(['--port', 'seventy']), /port must be 0-65535/);
-    await assert.rejects(startGrpcServer(['--maxmemory-policy', 'sometimes']), /exited/);
+  test('the Client survives a server restart: in-flight calls fail, later ones reconnect', async () => {
+    const first = await startGrpcServer();
+    const client = new Client({ address: first.address });
+    try {
+      assert.equal(await client.call('SET', 'a', '1'), 'OK');
+      const port = String(first.port);
+      first.process.kill('SIGKILL');
+      await first.stop();
+      await assert.rejects(client.call('GET', 'a'));
+      const second = await startGrpcServer(['--port', port]);
+      try {
+        // grpc-js reconnects with backoff: retry for a few seconds at most.
+        let reply;
+        for (let attempt = 0; attempt < 50 && reply === undefined; attempt++) {
+          reply = await client.call('PING').catch(() => new Promise((resolve) => setTimeout(resolve, 100)));
+        }
+        assert.equal(reply, 'PONG');
+        assert.equal(await client.call('GET', 'a'), null);  // a new, empty server
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('bad settings: a clear message; exit 2 for usage, 1 for a setting the store refuses', async () => {
+    await assert.rejects(startGrpcServer(['--port', 'seventy']), /exited \(2\)[\s\S]*port must be 0-65535/);
+    await assert.rejects(startGrpcServer(['--maxmemory-policy', 'sometimes']), /exited \(1\)[\s\S]*maxmemory-policy/);
   });
 
   test('settings from a config file and the environment, flags winning', async (t) => {
