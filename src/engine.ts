@@ -206,6 +206,8 @@ const ID = {
   command: commandId('command'),
   info: commandId('info'),
   memory: commandId('memory'),
+  publish: commandId('publish'),
+  pubsub: commandId('pubsub'),
 } as const;
 
 const CONFIG_ID = commandId('config');
@@ -459,6 +461,14 @@ function expiryArguments(options: SetOptions | GetExOptions): Argument[] {
   return args;
 }
 
+/** PUBSUB NUMSUB's flat [channel, count, ...] reply as pairs. */
+function channelCounts(reply: unknown): [string, number][] {
+  const flat = reply as (string | number)[];
+  const pairs: [string, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as string, flat[i + 1] as number]);
+  return pairs;
+}
+
 function pairArguments(pairs: Record<string, Argument> | Iterable<readonly [Argument, Argument]>): Argument[] {
   const args: Argument[] = [];
   if (Symbol.iterator in pairs) {
@@ -470,18 +480,22 @@ function pairArguments(pairs: Record<string, Argument> | Iterable<readonly [Argu
 }
 
 /**
- * How emberkv-server executes protobuf messages on an engine (see
- * NativeStore.execWire); internal to the package, not exported by it.
+ * What emberkv-server needs of an engine beyond its public API: protobuf
+ * messages executed natively (NativeStore.execWire) and the pub/sub
+ * registry. Internal to the package, not exported by it.
  */
-export interface WireExecutor {
+export interface ServerHooks {
   execute(message: Uint8Array): Buffer;
   executeBatch(message: Uint8Array): Buffer;
+  subscribe(id: number, channels: readonly Buffer[], patterns: readonly Buffer[]): void;
+  unsubscribeAll(id: number): void;
+  takeDeliveries(): [number, Buffer, Buffer, Buffer | null][] | null;
 }
 
-const wireExecutors = new WeakMap<Engine, WireExecutor>();
+const serverHooks = new WeakMap<Engine, ServerHooks>();
 
-export function wireExecutorOf(engine: Engine): WireExecutor {
-  return wireExecutors.get(engine)!;
+export function serverHooksOf(engine: Engine): ServerHooks {
+  return serverHooks.get(engine)!;
 }
 
 export class Engine {
@@ -516,7 +530,7 @@ export class Engine {
         throw err;
       }
     }
-    wireExecutors.set(this, {
+    serverHooks.set(this, {
       execute: (message) => {
         this.#tick();
         return this.#store.execWire(message);
@@ -525,6 +539,9 @@ export class Engine {
         this.#tick();
         return this.#store.execWireBatch(message);
       },
+      subscribe: (id, channels, patterns) => this.#store.pubsubSubscribe(id, channels, patterns),
+      unsubscribeAll: (id) => this.#store.pubsubRemove(id),
+      takeDeliveries: () => this.#store.takePubsubDeliveries(),
     });
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped
@@ -1445,5 +1462,42 @@ export class Engine {
   /** INFO text, Redis's format ("# Section" headers, key:value lines). */
   info(...sections: string[]): string {
     return this.#exec(ID.info, ...sections) as string;
+  }
+
+  // ---- pub/sub ---------------------------------------------------------------
+  // Subscribers are emberkv-server's Subscribe streams (Client.subscribe);
+  // an embedded engine has none, so these answer as a server with no
+  // subscriber would.
+
+  /** PUBLISH: the number of subscriptions the message was delivered to. */
+  publish(channel: Argument, message: Argument): number {
+    return toNumber(this.#exec(ID.publish, channel, message));
+  }
+
+  /** PUBSUB CHANNELS: the channels with a subscriber (matching `pattern`). */
+  pubsubChannels(pattern?: Argument): string[] {
+    return (pattern === undefined ? this.#exec(ID.pubsub, 'CHANNELS') : this.#exec(ID.pubsub, 'CHANNELS', pattern)) as string[];
+  }
+
+  /** PUBSUB NUMSUB: [channel, subscribers] for each channel. */
+  pubsubNumSub(...channels: Argument[]): [string, number][] {
+    return channelCounts(this.#exec(ID.pubsub, 'NUMSUB', ...channels));
+  }
+
+  /** PUBSUB NUMPAT: the number of patterns subscribed to. */
+  pubsubNumPat(): number {
+    return toNumber(this.#exec(ID.pubsub, 'NUMPAT'));
+  }
+
+  /** PUBSUB SHARDCHANNELS: always empty (emberkv has no sharded pub/sub). */
+  pubsubShardChannels(pattern?: Argument): string[] {
+    return (pattern === undefined
+      ? this.#exec(ID.pubsub, 'SHARDCHANNELS')
+      : this.#exec(ID.pubsub, 'SHARDCHANNELS', pattern)) as string[];
+  }
+
+  /** PUBSUB SHARDNUMSUB: [channel, 0] for each channel. */
+  pubsubShardNumSub(...channels: Argument[]): [string, number][] {
+    return channelCounts(this.#exec(ID.pubsub, 'SHARDNUMSUB', ...channels));
   }
 }

@@ -43,6 +43,12 @@ export interface NativeStore {
    * malformed message (nothing is executed then).
    */
   execWireBatch(message: Uint8Array): Buffer;
+  /** Subscriber `id` (chosen by the server) listens to these channels and patterns. */
+  pubsubSubscribe(id: number, channels: readonly Buffer[], patterns: readonly Buffer[]): void;
+  /** Drops every subscription of subscriber `id`. */
+  pubsubRemove(id: number): void;
+  /** What PUBLISH queued since the last call: [subscriber, channel, message, pattern | null], or null. */
+  takePubsubDeliveries(): [number, Buffer, Buffer, Buffer | null][] | null;
   setTime(ms: number | null): void;
   cron(budgetNs: number): CronReport;
   memoryUsed(): number;

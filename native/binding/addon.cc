@@ -224,6 +224,91 @@ napi_value ExecWire(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// pubsubSubscribe(id, channels, patterns): subscriber `id` (a number the
+// server chose) listens to these channels and patterns (Buffers).
+napi_value PubsubSubscribe(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  double id = 0;
+  if (call.argc < 3 || napi_get_value_double(env, call.args[0], &id) != napi_ok) {
+    throwTypeError(env, "pubsubSubscribe(id, channels, patterns)");
+    return nullptr;
+  }
+  PubSub& pubsub = call.handle->store->pubsub();
+  for (size_t list = 1; list <= 2; list++) {
+    uint32_t length = 0;
+    if (napi_get_array_length(env, call.args[list], &length) != napi_ok) {
+      throwTypeError(env, "pubsubSubscribe: channels and patterns must be arrays");
+      return nullptr;
+    }
+    for (uint32_t i = 0; i < length; i++) {
+      napi_value element;
+      napi_get_element(env, call.args[list], i, &element);
+      ByteView name;
+      if (!viewBytes(env, element, &name)) {
+        throwTypeError(env, "pubsubSubscribe: each channel and pattern must be a Buffer");
+        return nullptr;
+      }
+      if (list == 1) {
+        pubsub.subscribe(static_cast<PubSub::SubscriberId>(id), name);
+      } else {
+        pubsub.psubscribe(static_cast<PubSub::SubscriberId>(id), name);
+      }
+    }
+  }
+  return nullptr;
+}
+
+// pubsubRemove(id): drops every subscription of subscriber `id`.
+napi_value PubsubRemove(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  double id = 0;
+  if (call.argc > 0) napi_get_value_double(env, call.args[0], &id);
+  call.handle->store->pubsub().removeSubscriber(static_cast<PubSub::SubscriberId>(id));
+  return nullptr;
+}
+
+// takePubsubDeliveries(): the messages PUBLISH queued since the last call,
+// as [subscriberId, channel, message, pattern | null] (Buffers; one Buffer
+// per published channel and message, shared by its deliveries), or null.
+napi_value TakePubsubDeliveries(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  PubSub& pubsub = call.handle->store->pubsub();
+  napi_value out;
+  if (!pubsub.hasDeliveries()) {
+    napi_get_null(env, &out);
+    return out;
+  }
+  const PubSub::Outbox outbox = pubsub.takeOutbox();
+  std::vector<napi_value> channels(outbox.publications.size());
+  std::vector<napi_value> messages(outbox.publications.size());
+  for (size_t i = 0; i < outbox.publications.size(); i++) {
+    const PubSub::Publication& p = outbox.publications[i];
+    napi_create_buffer_copy(env, p.channel.size(), p.channel.data(), nullptr, &channels[i]);
+    napi_create_buffer_copy(env, p.message.size(), p.message.data(), nullptr, &messages[i]);
+  }
+  napi_create_array_with_length(env, outbox.deliveries.size(), &out);
+  for (size_t i = 0; i < outbox.deliveries.size(); i++) {
+    const PubSub::Delivery& d = outbox.deliveries[i];
+    napi_value entry, id, pattern;
+    napi_create_array_with_length(env, 4, &entry);
+    napi_create_double(env, static_cast<double>(d.to), &id);
+    if (d.by_pattern) {
+      napi_create_buffer_copy(env, d.pattern.size(), d.pattern.data(), nullptr, &pattern);
+    } else {
+      napi_get_null(env, &pattern);
+    }
+    napi_set_element(env, entry, 0, id);
+    napi_set_element(env, entry, 1, channels[d.publication]);
+    napi_set_element(env, entry, 2, messages[d.publication]);
+    napi_set_element(env, entry, 3, pattern);
+    napi_set_element(env, out, static_cast<uint32_t>(i), entry);
+  }
+  return out;
+}
+
 // setTime(ms | null): fixes the store's clock (tests), or returns it to
 // the system clock.
 napi_value SetTime(napi_env env, napi_callback_info info) {
@@ -294,6 +379,8 @@ Napi::Value CreateStore(const Napi::CallbackInfo& info) {
       {"exec", Exec<false>},   {"execBuffer", Exec<true>}, {"setTime", SetTime},
       {"cron", Cron},          {"memoryUsed", MemoryUsed}, {"close", Close},
       {"execWire", ExecWire<false>}, {"execWireBatch", ExecWire<true>},
+      {"pubsubSubscribe", PubsubSubscribe}, {"pubsubRemove", PubsubRemove},
+      {"takePubsubDeliveries", TakePubsubDeliveries},
   };
   for (const Method& m : kMethods) {
     auto* data = new SharedHandle(handle);

@@ -31,7 +31,7 @@ const CommandTable& CommandTable::instance() {
 
 CommandTable::CommandTable() {
   for (auto family : {stringCommands(), keyCommands(), serverCommands(), listCommands(), hashCommands(),
-                      setCommands(), zsetCommands(), configCommands(), memoryCommands()}) {
+                      setCommands(), zsetCommands(), configCommands(), memoryCommands(), pubsubCommands()}) {
     for (const CommandSpec& spec : family) commands_.push_back(&spec);
   }
   size_t slots = 16;

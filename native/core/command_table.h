@@ -41,6 +41,7 @@ std::span<const CommandSpec> hashCommands();
 std::span<const CommandSpec> setCommands();
 std::span<const CommandSpec> zsetCommands();
 std::span<const CommandSpec> configCommands();
+std::span<const CommandSpec> pubsubCommands();
 std::span<const CommandSpec> memoryCommands();
 
 }  // namespace ember

@@ -19,6 +19,7 @@
 #include "evictor.h"
 #include "keyspace.h"
 #include "lazy_free.h"
+#include "pubsub.h"
 #include "reply.h"
 
 namespace ember {
@@ -156,6 +157,10 @@ class Store {
   // The keys signalled since the last call, in order (duplicates kept).
   std::vector<ReadyKey> takeReadyKeys() { return std::exchange(ready_keys_, {}); }
 
+  // Channel and pattern subscriptions, and the messages PUBLISH queued
+  // for them (pubsub.h).
+  PubSub& pubsub() { return pubsub_; }
+
   uint64_t randomBits() { return rng_(); }
   int64_t startTimeMs() const { return start_time_ms_; }
   const std::string& runId() const { return run_id_; }
@@ -176,6 +181,7 @@ class Store {
   Evictor evictor_;
   // Declared before the databases so that it outlives them.
   LazyFreer freer_;
+  PubSub pubsub_;
   std::array<std::unique_ptr<Keyspace>, kDatabases> dbs_;
   std::mt19937_64 rng_;
   int64_t start_time_ms_;

@@ -15,10 +15,12 @@
  * exponential backoff. Keepalive pings detect a dead connection while idle.
  */
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import type { Argument, Reply } from '../engine.js';
 import { EmberError } from '../errors.js';
 import { addon, type NativeArgument } from '../native.js';
-import { emberkvService } from '../wire.js';
+import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
+import { Subscription, type PubSubMessage } from './subscription.js';
 
 export interface ClientOptions {
   /** host:port of emberkv-server (default 127.0.0.1:7379). */
@@ -38,6 +40,26 @@ interface Pending {
 }
 
 const EmberKVClient = grpc.makeGenericClientConstructor(emberkvService, 'EmberKV');
+
+export interface SubscribeOptions {
+  channels?: readonly Argument[];
+  /** Glob patterns, as PSUBSCRIBE takes them. */
+  patterns?: readonly Argument[];
+}
+
+/** Subscribe's method definition (protobufjs (de)serializers), loaded once. */
+let subscribeMethod: grpc.MethodDefinition<object, unknown> | undefined;
+function subscribeDefinition(): grpc.MethodDefinition<object, unknown> {
+  subscribeMethod ??= (
+    protoLoader.loadSync(PROTO_FILE, { includeDirs: [PROTO_ROOT], keepCase: true, enums: String, defaults: true })[
+      SERVICE_NAME
+    ] as grpc.ServiceDefinition
+  ).Subscribe as grpc.MethodDefinition<object, unknown>;
+  return subscribeMethod;
+}
+
+const toBytes = (value: Argument): Buffer =>
+  Buffer.isBuffer(value) ? value : value instanceof Uint8Array ? Buffer.from(value) : Buffer.from(String(value));
 
 /** Turns Buffers in a reply decoded with bulk-as-Buffer into strings. */
 function bulksToStrings(value: unknown): unknown {
@@ -81,6 +103,28 @@ export class Client {
   /** Runs any command by name; bulk replies come back as Buffers. */
   callBuffer(command: string, ...args: Argument[]): Promise<Reply> {
     return this.#enqueue(command, args, true);
+  }
+
+  /**
+   * Listens to channels and patterns on a stream of its own; iterate the
+   * returned Subscription for messages (strings), await its `ready` before
+   * relying on a publish being seen.
+   */
+  subscribe(options: SubscribeOptions): Subscription<string> {
+    return this.#subscribe(options, false);
+  }
+
+  /** subscribe() with channels, messages and patterns as Buffers. */
+  subscribeBuffer(options: SubscribeOptions): Subscription<Buffer> {
+    return this.#subscribe(options, true);
+  }
+
+  #subscribe<T extends string | Buffer>(options: SubscribeOptions, asBuffers: boolean): Subscription<T> {
+    if (this.#closed) throw new Error('emberkv: the client is closed');
+    const method = subscribeDefinition();
+    const request = { channels: (options.channels ?? []).map(toBytes), patterns: (options.patterns ?? []).map(toBytes) };
+    const call = this.#client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request);
+    return new Subscription<T>(call as never, asBuffers);
   }
 
   /** Waits for the commands already issued, then closes the connection. */
@@ -177,5 +221,5 @@ export class Client {
   }
 }
 
-export { EmberError };
-export type { Argument, Reply };
+export { EmberError, Subscription };
+export type { Argument, PubSubMessage, Reply };

@@ -15,6 +15,8 @@ export interface ServerSettings {
   logLevel: string;
   /** The largest message accepted or sent on a call (gRPC's limits, set explicitly). */
   maxMessageBytes: number;
+  /** Bytes of messages a subscriber may have pending before it is cut off. */
+  subscriberBufferBytes: number;
   /** Store settings, applied with one CONFIG SET (a later source overrides an earlier one). */
   store: Map<string, string>;
 }
@@ -24,9 +26,10 @@ export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
   port: 7379,
   logLevel: 'info',
   maxMessageBytes: 256 * 1024 * 1024,
+  subscriberBufferBytes: 32 * 1024 * 1024,
 };
 
-const SERVER_KEYS = new Set(['host', 'port', 'log-level', 'max-message-bytes', 'config']);
+const SERVER_KEYS = new Set(['host', 'port', 'log-level', 'max-message-bytes', 'subscriber-buffer-bytes', 'config']);
 const ENV_PREFIX = 'EMBERKV_';
 
 export class UsageError extends Error {}
@@ -49,12 +52,14 @@ function apply(settings: ServerSettings, name: string, value: string, where: str
       }
       settings.logLevel = value;
       return;
-    case 'max-message-bytes': {
+    case 'max-message-bytes':
+    case 'subscriber-buffer-bytes': {
       const bytes = Number(value);
       if (!Number.isInteger(bytes) || bytes < 1024 || bytes > 2 ** 31 - 1) {
-        throw new UsageError(`${where}: max-message-bytes must be an integer from 1024 to 2147483647`);
+        throw new UsageError(`${where}: ${key} must be an integer from 1024 to 2147483647`);
       }
-      settings.maxMessageBytes = bytes;
+      if (key === 'max-message-bytes') settings.maxMessageBytes = bytes;
+      else settings.subscriberBufferBytes = bytes;
       return;
     }
     default:
@@ -132,6 +137,9 @@ and server reflection) on HOST:PORT (default ${DEFAULTS.host}:${DEFAULTS.port}).
   --port PORT              port to listen on (0: any free port; the log says which)
   --log-level LEVEL        fatal, error, warn, info (default), debug, trace, silent
   --max-message-bytes N    largest gRPC message in or out (default ${DEFAULTS.maxMessageBytes})
+  --subscriber-buffer-bytes N
+                           pending message bytes after which a slow subscriber
+                           is cut off (default ${DEFAULTS.subscriberBufferBytes})
   --maxmemory BYTES        e.g. 100mb; 0 means no limit (default)
   --maxmemory-policy NAME  noeviction (default), allkeys-lfu, allkeys-lru, ...
   --<parameter> VALUE      any CONFIG SET parameter, e.g. --lfu-log-factor 10

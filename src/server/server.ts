@@ -16,10 +16,11 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
-import { Engine, wireExecutorOf } from '../engine.js';
+import { Engine, serverHooksOf } from '../engine.js';
 import { EmberError } from '../errors.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
 import type { ServerSettings } from './options.js';
+import { SubscriberHub, type SubscribeRequest } from './pubsub.js';
 import { statusForError } from './status.js';
 import { TYPED_RPCS } from './typed.js';
 
@@ -87,7 +88,8 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     engine.close();
     throw err;
   }
-  const wire = wireExecutorOf(engine);
+  const hooks = serverHooksOf(engine);
+  const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
 
   const server = new grpc.Server({
     'grpc.max_receive_message_length': settings.maxMessageBytes,
@@ -104,7 +106,9 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     typedHandlers[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
       let reply: object;
       try {
-        reply = rpc.reply(engine.callBuffer(...(rpc.args(call.request) as [string, ...Buffer[]])), call.request);
+        const result = engine.callBuffer(...(rpc.args(call.request) as [string, ...Buffer[]]));
+        hub.flush();
+        reply = rpc.reply(result, call.request);
       } catch (err) {
         callback(commandError(err));
         return;
@@ -115,10 +119,16 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
 
   server.addService(serviceDefinition(definitions), {
     ...typedHandlers,
+
+    Subscribe(call: grpc.ServerWritableStream<SubscribeRequest, object>) {
+      hub.add(call);
+    },
+
     Execute(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       let reply: Buffer;
       try {
-        reply = wire.execute(call.request);
+        reply = hooks.execute(call.request);
+        hub.flush();
       } catch (err) {
         callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
         return;
@@ -138,7 +148,8 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       call.on('data', (batch: Buffer) => {
         let replies: Buffer;
         try {
-          replies = wire.executeBatch(batch);
+          replies = hooks.executeBatch(batch);
+          hub.flush();
         } catch (err) {
           log.warn({ peer, error: (err as Error).message }, 'malformed CommandBatch');
           call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
@@ -180,6 +191,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       closing ??= new Promise<void>((resolve) => {
         health.setStatus('', 'NOT_SERVING');
         health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        hub.closeAll();  // subscriptions never finish on their own
         const force = setTimeout(() => {
           log.warn({ graceMs }, 'calls still open after the grace period: cancelling them');
           server.forceShutdown();

@@ -196,4 +196,5 @@ export const TYPED_RPCS: Record<string, TypedRpc> = {
     reply: (result) => (result === null ? { found: false } : { found: true, rank: String(result) }),
   },
   ZCard: { args: (r) => ['ZCARD', bytes(r.key)], reply: count },
+  Publish: { args: (r) => ['PUBLISH', bytes(r.channel), bytes(r.message)], reply: count },
 };

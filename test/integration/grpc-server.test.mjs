@@ -113,6 +113,54 @@ describe('emberkv-server', () => {
     });
   });
 
+  describe('pub/sub', () => {
+    test('channel and pattern subscribers get every message; PUBLISH counts them', async () => {
+      const news = client.subscribe({ channels: ['news'], patterns: ['n*'] });
+      const other = client.subscribe({ channels: ['other'] });
+      await Promise.all([news.ready, other.ready]);
+      assert.equal(await client.call('PUBLISH', 'news', 'hello'), 2);
+      assert.equal(await client.call('PUBLISH', 'nope', 'p'), 1);
+      assert.equal(await client.call('PUBLISH', 'other', 'o'), 1);
+      assert.equal(await client.call('PUBLISH', 'zzz', 'x'), 0);
+      const received = [];
+      for await (const m of news) {
+        received.push(m);
+        if (received.length === 3) break;
+      }
+      assert.deepEqual(received, [
+        { channel: 'news', message: 'hello' },
+        { channel: 'news', message: 'hello', pattern: 'n*' },
+        { channel: 'nope', message: 'p', pattern: 'n*' },
+      ]);
+      for await (const m of other) {
+        assert.deepEqual(m, { channel: 'other', message: 'o' });
+        break;
+      }
+      // Both were closed by leaving their loops.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(await client.call('PUBSUB', 'NUMSUB', 'news', 'other'), ['news', 0, 'other', 0]);
+      assert.equal(await client.call('PUBSUB', 'NUMPAT'), 0);
+    });
+
+    test('PUBSUB CHANNELS / NUMSUB / NUMPAT, and the typed Publish', async () => {
+      const a = client.subscribe({ channels: ['ch:1', 'ch:2'], patterns: ['ch:*', 'x?'] });
+      const b = client.subscribeBuffer({ channels: ['ch:1'] });
+      await Promise.all([a.ready, b.ready]);
+      assert.deepEqual((await client.call('PUBSUB', 'CHANNELS')).sort(), ['ch:1', 'ch:2']);
+      assert.deepEqual(await client.call('PUBSUB', 'CHANNELS', '*2'), ['ch:2']);
+      assert.deepEqual(await client.call('PUBSUB', 'NUMSUB', 'ch:1', 'ch:2', 'ch:3'), ['ch:1', 2, 'ch:2', 1, 'ch:3', 0]);
+      assert.equal(await client.call('PUBSUB', 'NUMPAT'), 2);
+      assert.deepEqual(await unary(stubs.emberkv, 'Publish', { channel: Buffer.from('ch:1'), message: Buffer.from([0, 1]) }), { count: '3' });
+      for await (const m of b) {
+        assert.deepEqual(m, { channel: Buffer.from('ch:1'), message: Buffer.from([0, 1]) });
+        break;
+      }
+      a.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(await client.call('PUBSUB', 'CHANNELS'), []);
+    });
+  });
+
   describe('plain grpc-js stubs from the proto file', () => {
     test('Execute: typed replies', async () => {
       assert.deepEqual(await unary(stubs.emberkv, 'Execute', command('PING')), { simple: 'PONG', value: 'simple' });
@@ -300,6 +348,34 @@ describe('emberkv-server lifecycle', () => {
     await client.close();
     assert.equal(await server.stop('SIGTERM'), 0);
     assert.ok(server.logs.some((l) => l.msg === 'emberkv-server stopped'));
+  });
+
+  test('a subscriber that does not read is cut off with RESOURCE_EXHAUSTED; publishers never wait', async () => {
+    const server = await startGrpcServer(['--subscriber-buffer-bytes', '65536']);
+    const client = new Client({ address: server.address });
+    const stubs = loadStubs(server.address);
+    try {
+      const call = stubs.emberkv.Subscribe({ channels: [Buffer.from('firehose')] });
+      const subscribed = new Promise((resolve) => call.once('data', resolve));
+      const status = new Promise((resolve) => call.on('error', resolve));
+      await subscribed;
+      call.pause();  // stops reading: messages pile up on the server side
+      const big = 'x'.repeat(16 * 1024);
+      // 6.4 MB for a subscriber that reads nothing: every publish still
+      // completes (a server that waited for the subscriber would hang here).
+      const counts = await Promise.all(Array.from({ length: 400 }, () => client.call('PUBLISH', 'firehose', big)));
+      assert.equal(counts[0], 1);
+      assert.deepEqual(await client.call('PUBSUB', 'NUMSUB', 'firehose'), ['firehose', 0]);  // cut off
+      call.on('data', () => {});
+      call.resume();
+      const err = await status;
+      assert.equal(err.code, grpc.status.RESOURCE_EXHAUSTED);
+      assert.match(err.details, /fell behind/);
+    } finally {
+      for (const stub of Object.values(stubs)) stub.close();
+      await client.close();
+      await server.stop();
+    }
   });
 
   test('the Client survives a server restart: in-flight calls fail, later ones reconnect', async () => {

@@ -315,6 +315,18 @@ export const families = {
   sets: (ctx) => setGenerators(ctx),
   zsets: (ctx) => zsetGenerators(ctx),
   config: () => configGenerators(),
+  // No subscriber exists in a differential run (subscriptions are streams,
+  // not commands): PUBLISH counts 0 and PUBSUB reports nothing, on both sides.
+  pubsub: (ctx) => ({
+    PUBLISH: entry(1, cmd('PUBLISH', ctx.value, ctx.value)),
+    PUBSUB: entry(1, pick(
+      [2, fc.constantFrom(['PUBSUB', 'CHANNELS'], ['PUBSUB', 'channels', '*'], ['PUBSUB', 'NUMPAT'], ['PUBSUB', 'SHARDCHANNELS'])],
+      [2, fc.array(ctx.value, { maxLength: 3 }).map((chs) => ['PUBSUB', 'NUMSUB', ...chs])],
+      [1, fc.array(ctx.value, { maxLength: 2 }).map((chs) => ['PUBSUB', 'SHARDNUMSUB', ...chs])],
+      [1, fc.constantFrom(['PUBSUB', 'HELP'], ['PUBSUB', 'NOSUCH'], ['PUBSUB', 'CHANNELS', 'a', 'b'], ['PUBSUB', 'NUMPAT', 'x'],
+        ['PUBSUB', 'SHARDCHANNELS', 'a', 'b'], ['PUBSUB'])],
+    )),
+  }),
 };
 
 // ---- mutations and the combined arbitrary ----------------------------------------

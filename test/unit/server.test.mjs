@@ -120,6 +120,25 @@ describe('PING, ECHO, TIME', () => {
   });
 });
 
+describe('PUBLISH and PUBSUB without subscribers (embedded)', () => {
+  test('replies as Redis 7.0 with no subscriber, errors included', withEngine((e) => {
+    assert.equal(e.publish('news', 'hello'), 0);
+    assert.deepEqual(e.pubsubChannels(), []);
+    assert.deepEqual(e.pubsubChannels('n*'), []);
+    assert.deepEqual(e.pubsubNumSub('a', 'b'), [['a', 0], ['b', 0]]);
+    assert.deepEqual(e.pubsubNumSub(), []);
+    assert.equal(e.pubsubNumPat(), 0);
+    assert.deepEqual(e.pubsubShardChannels(), []);
+    assert.deepEqual(e.pubsubShardNumSub('s'), [['s', 0]]);
+    assert.equal(e.call('PUBSUB', 'HELP')[0], 'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
+    assert.throws(() => e.call('PUBSUB', 'CHANNELS', 'a', 'b'),
+      { message: "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP." });
+    assert.throws(() => e.call('PUBSUB', 'NOSUCH'), { message: "ERR unknown subcommand 'NOSUCH'. Try PUBSUB HELP." });
+    assert.throws(() => e.call('PUBSUB', 'NUMPAT', 'x'), { message: "ERR wrong number of arguments for 'pubsub|numpat' command" });
+    assert.throws(() => e.call('PUBLISH', 'c'), { message: "ERR wrong number of arguments for 'publish' command" });
+  }));
+});
+
 describe('DBSIZE, FLUSHDB, FLUSHALL', () => {
   test('DBSIZE counts keys, expired ones until reclaimed', withEngine((e) => {
     assert.equal(e.call('DBSIZE'), 0);

@@ -1,0 +1,106 @@
+// The pub/sub command family: PUBLISH and PUBSUB CHANNELS / NUMSUB /
+// NUMPAT / SHARDCHANNELS / SHARDNUMSUB / HELP, with the table that declares
+// them. Subscriptions belong to the front ends' subscriber streams (gRPC
+// Subscribe); the registry they share with these commands is pubsub.h.
+// emberkv has no sharded pub/sub (SSUBSCRIBE), so the SHARD* subcommands
+// truthfully report no shard channels.
+#include <string>
+#include <vector>
+
+#include "../command.h"
+#include "../command_table.h"
+#include "../errors.h"
+#include "../pubsub.h"
+#include "../store.h"
+
+namespace ember {
+namespace {
+
+// PUBLISH channel message: the number of deliveries (channel and pattern
+// subscriptions both count, as in Redis).
+void publishCommand(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<int64_t>(ctx.store.pubsub().publish(ctx.arg(1), ctx.arg(2))));
+}
+
+// The error Redis's pubsubCommand gives a subcommand with too many arguments.
+void subcommandArityError(CommandContext& ctx) {
+  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + err::clientText(ctx.arg(1), 128) +
+                  "'. Try PUBSUB HELP.");
+}
+
+// PUBSUB CHANNELS [pattern]
+void pubsubChannelsCommand(CommandContext& ctx) {
+  if (ctx.argc() > 3) return subcommandArityError(ctx);
+  const std::vector<std::string> channels = ctx.store.pubsub().channels(ctx.argc() == 3 ? ctx.arg(2) : "*", ctx.argc() == 2);
+  ctx.reply.array(static_cast<uint32_t>(channels.size()));
+  for (const std::string& channel : channels) ctx.reply.bulk(channel);
+}
+
+// PUBSUB NUMSUB [channel ...]: a map of channel -> subscribers.
+void pubsubNumsubCommand(CommandContext& ctx) {
+  ctx.reply.map(static_cast<uint32_t>(ctx.argc() - 2));
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    ctx.reply.bulk(ctx.arg(i));
+    ctx.reply.integer(static_cast<int64_t>(ctx.store.pubsub().numsub(ctx.arg(i))));
+  }
+}
+
+void pubsubNumpatCommand(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>(ctx.store.pubsub().numpat())); }
+
+// PUBSUB SHARDCHANNELS [pattern]: no shard channels exist here.
+void pubsubShardchannelsCommand(CommandContext& ctx) {
+  if (ctx.argc() > 3) return subcommandArityError(ctx);
+  ctx.reply.array(0);
+}
+
+// PUBSUB SHARDNUMSUB [shardchannel ...]: each has no subscriber.
+void pubsubShardnumsubCommand(CommandContext& ctx) {
+  ctx.reply.map(static_cast<uint32_t>(ctx.argc() - 2));
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    ctx.reply.bulk(ctx.arg(i));
+    ctx.reply.integer(0);
+  }
+}
+
+void pubsubHelpCommand(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CHANNELS [<pattern>]",
+      "    Return the currently active channels matching a <pattern> (default: '*').",
+      "NUMPAT",
+      "    Return number of subscriptions to patterns.",
+      "NUMSUB [<channel> ...]",
+      "    Return the number of subscribers for the specified channels, excluding",
+      "    pattern subscriptions(default: no channels).",
+      "SHARDCHANNELS [<pattern>]",
+      "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+      "SHARDNUMSUB [<shardchannel> ...]",
+      "    Return the number of subscribers for the specified shard level channel(s)",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.simpleLines(kLines);
+}
+
+// Flags and ACL categories as Redis 7.0's COMMAND INFO reports them.
+constexpr uint32_t kPubsubFlags = kCmdPubsub | kCmdLoading | kCmdStale;
+
+constexpr CommandSpec kPubsubSubcommands[] = {
+    {"pubsub|channels", -2, kPubsubFlags, kAclPubsub | kAclSlow, KeyPositions{}, pubsubChannelsCommand},
+    {"pubsub|numsub", -2, kPubsubFlags, kAclPubsub | kAclSlow, KeyPositions{}, pubsubNumsubCommand},
+    {"pubsub|numpat", 2, kPubsubFlags, kAclPubsub | kAclSlow, KeyPositions{}, pubsubNumpatCommand},
+    {"pubsub|shardchannels", -2, kPubsubFlags, kAclPubsub | kAclSlow, KeyPositions{}, pubsubShardchannelsCommand},
+    {"pubsub|shardnumsub", -2, kPubsubFlags, kAclPubsub | kAclSlow, KeyPositions{}, pubsubShardnumsubCommand},
+    {"pubsub|help", 2, kCmdLoading | kCmdStale, kAclSlow, KeyPositions{}, pubsubHelpCommand},
+};
+
+constexpr CommandSpec kPubsubCommands[] = {
+    {"publish", 3, kPubsubFlags | kCmdFast, kAclPubsub | kAclFast, KeyPositions{}, publishCommand},
+    {"pubsub", -2, 0, kAclSlow, KeyPositions{}, nullptr, kPubsubSubcommands},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> pubsubCommands() { return kPubsubCommands; }
+
+}  // namespace ember
