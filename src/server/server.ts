@@ -104,6 +104,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   const typedHandlers: grpc.UntypedServiceImplementation = {};
   for (const [name, rpc] of Object.entries(TYPED_RPCS)) {
     typedHandlers[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
+      log.debug({ peer: call.getPeer(), rpc: name }, 'call');
       let reply: object;
       try {
         const result = engine.callBuffer(...(rpc.args(call.request) as [string, ...Buffer[]]));
@@ -125,6 +126,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     },
 
     Execute(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
+      log.debug({ peer: call.getPeer(), rpc: 'Execute', bytes: call.request.length }, 'call');
       let reply: Buffer;
       try {
         reply = hooks.execute(call.request);
@@ -145,12 +147,16 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     Pipeline(call: grpc.ServerDuplexStream<Buffer, Buffer>) {
       const peer = call.getPeer();
       log.debug({ peer }, 'pipeline opened');
+      let failed = false;  // after a malformed batch, later ones are not run
       call.on('data', (batch: Buffer) => {
+        if (failed) return;
+        log.debug({ peer, rpc: 'Pipeline', bytes: batch.length }, 'batch');
         let replies: Buffer;
         try {
           replies = hooks.executeBatch(batch);
           hub.flush();
         } catch (err) {
+          failed = true;
           log.warn({ peer, error: (err as Error).message }, 'malformed CommandBatch');
           call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
           return;

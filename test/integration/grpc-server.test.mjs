@@ -217,6 +217,7 @@ describe('emberkv-server', () => {
         const status = new Promise((resolve) => call.on('error', resolve));
         call.on('data', () => {});
         call.write(Buffer.from([0x0a, 0x05, 0x0a]));  // a Command longer than the message
+        call.write(Buffer.from([0x0a, 0x06, 0x0a, 0x04, 0x50, 0x49, 0x4e, 0x47]));  // PING after it: not run
         const err = await status;
         assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
         assert.match(err.details, /malformed/i);
