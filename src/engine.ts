@@ -446,7 +446,7 @@ function toNumber(reply: unknown): number {
 
 // The native exec also takes a numeric command id (the typed methods' fast
 // path); a name passed to call() must therefore really be a name.
-function checkCommandName(command: unknown): void {
+export function checkCommandName(command: unknown): void {
   if (typeof command !== 'string' && !(command instanceof Uint8Array)) {
     throw new TypeError(`emberkv: the command name must be a string or Buffer (got ${typeof command})`);
   }
@@ -485,7 +485,7 @@ function pairArguments(pairs: Record<string, Argument> | Iterable<readonly [Argu
  * registry. Internal to the package, not exported by it.
  */
 export interface ServerHooks {
-  execute(message: Uint8Array): Buffer;
+  execute(message: Uint8Array): Buffer | string;
   executeBatch(message: Uint8Array): Buffer;
   subscribe(id: number, channels: readonly Buffer[], patterns: readonly Buffer[]): void;
   unsubscribeAll(id: number): void;

@@ -35,9 +35,9 @@ export interface NativeStore {
   execBuffer(command: number | string, ...args: NativeArgument[]): unknown;
   /**
    * The gRPC path (native/core/proto_wire.h): a Command message in, its
-   * Reply message out.
+   * Reply message out, or the error's text when the command failed.
    */
-  execWire(message: Uint8Array): Buffer;
+  execWire(message: Uint8Array): Buffer | string;
   /**
    * A CommandBatch message in, its ReplyBatch message out; throws on a
    * malformed message (nothing is executed then).

@@ -195,7 +195,9 @@ napi_value Exec(napi_env env, napi_callback_info info) {
 
 // execWire(message) / execWireBatch(message): a Command (CommandBatch)
 // protobuf message in, its Reply (ReplyBatch) message out as a Buffer;
-// throws an Error naming the problem if the message is malformed.
+// throws an Error naming the problem if the message is malformed. For
+// execWire, a command that answered with an error gives the error's text
+// (a string) instead: the unary RPC fails with it.
 template <bool kBatch>
 napi_value ExecWire(napi_env env, napi_callback_info info) {
   Call call;
@@ -220,6 +222,12 @@ napi_value ExecWire(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   napi_value out;
+  if (!kBatch) {
+    if (std::optional<std::string_view> text = handle->wire->lastError()) {
+      napi_create_string_utf8(env, text->data(), text->size(), &out);
+      return out;
+    }
+  }
   napi_create_buffer_copy(env, handle->wire_out.size(), handle->wire_out.data(), nullptr, &out);
   return out;
 }

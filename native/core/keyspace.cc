@@ -137,39 +137,38 @@ bool Keyspace::remove(ByteView key) {
   return true;
 }
 
-Entry* Keyspace::setExpire(Entry* entry, int64_t expire_at) {
+template <class Reshape>
+Entry* Keyspace::reshape(Entry* entry, Reshape&& reshape) {
+  // The slot is found first: once reshaped, the old entry may be freed.
   ByteView key = entry->key();
   Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
-  bool had = entry->hasExpire();
-  Entry* now_stored = Entry::withExpire(memory_, entry, expire_at);
+  Entry* now_stored = reshape(entry);
   *slot = now_stored;
-  bool has = now_stored->hasExpire();
+  return now_stored;
+}
+
+Entry* Keyspace::setExpire(Entry* entry, int64_t expire_at) {
+  const bool had = entry->hasExpire();
+  Entry* now_stored = reshape(entry, [&](Entry* e) { return Entry::withExpire(memory_, e, expire_at); });
+  const bool has = now_stored->hasExpire();
   if (had && !has) expires_count_--;
   if (!had && has) expires_count_++;
   return now_stored;
 }
 
 Entry* Keyspace::resizeRawString(Entry* entry, size_t length) {
-  ByteView key = entry->key();
-  Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
-  Entry* now_stored = Entry::resizedRawString(memory_, entry, length);
-  *slot = now_stored;
-  return now_stored;
+  return reshape(entry, [&](Entry* e) { return Entry::resizedRawString(memory_, e, length); });
 }
 
 Entry* Keyspace::resizeInline(Entry* entry, size_t bytes) {
-  ByteView key = entry->key();
-  Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
-  Entry* now_stored = Entry::resizedInline(memory_, entry, bytes);
-  *slot = now_stored;
-  return now_stored;
+  return reshape(entry, [&](Entry* e) { return Entry::resizedInline(memory_, e, bytes); });
 }
 
 void Keyspace::replaceShell(Entry* entry, Entry* fresh) {
-  ByteView key = entry->key();
-  Entry** slot = table_.findSlot(key, EntryTraits::hashOf(key));
-  *slot = fresh;
-  Entry::destroyShell(memory_, entry);
+  reshape(entry, [&](Entry* e) {
+    Entry::destroyShell(memory_, e);
+    return fresh;
+  });
 }
 
 Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {

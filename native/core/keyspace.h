@@ -156,6 +156,10 @@ class Keyspace {
 
  private:
   Entry* lookup(ByteView key, uint64_t hash);
+  // Stores reshape(entry) (the same key, possibly moved or rebuilt; `entry`
+  // may be freed by it) in entry's slot; returns it.
+  template <class Reshape>
+  Entry* reshape(Entry* entry, Reshape&& reshape);
   // Removes the entry at key (if any) and frees it (dropEntry).
   void eraseEntry(ByteView key, uint64_t hash);
   // Frees an entry that left the table: a large collection goes to the

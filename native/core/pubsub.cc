@@ -75,10 +75,10 @@ size_t PubSub::publish(ByteView channel, ByteView message) {
 
 PubSub::Outbox PubSub::takeOutbox() { return std::exchange(outbox_, {}); }
 
-std::vector<std::string> PubSub::channels(ByteView pattern, bool all) const {
+std::vector<std::string> PubSub::channels(std::optional<ByteView> pattern) const {
   std::vector<std::string> out;
   for (const auto& [channel, ids] : channels_) {
-    if (all || globMatch(pattern, channel)) out.push_back(channel);
+    if (!pattern || globMatch(*pattern, channel)) out.push_back(channel);
   }
   return out;
 }

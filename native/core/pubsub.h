@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -64,8 +65,9 @@ class PubSub {
   Outbox takeOutbox();
   bool hasDeliveries() const { return !outbox_.deliveries.empty(); }
 
-  // PUBSUB CHANNELS [pattern]: active channels (with a subscriber).
-  std::vector<std::string> channels(ByteView pattern, bool all) const;
+  // PUBSUB CHANNELS [pattern]: active channels (with a subscriber),
+  // all of them without a pattern.
+  std::vector<std::string> channels(std::optional<ByteView> pattern) const;
   // PUBSUB NUMSUB: subscribers of one channel (patterns not counted).
   size_t numsub(ByteView channel) const;
   // PUBSUB NUMPAT: distinct patterns subscribed to.

@@ -22,8 +22,16 @@ std::optional<std::string> WireExecutor::execute(ByteView message, std::string& 
   if (auto error = proto::decodeCommand(message, commands_)) return error;
   run(0);
   out.clear();
-  proto::encodeReply(reply_.bytes(), out);
+  encoder_.encode(reply_.bytes(), out);
   return std::nullopt;
+}
+
+std::optional<std::string_view> WireExecutor::lastError() const {
+  if (reply_.size() == 0) return std::nullopt;
+  ReplyReader reader(reply_.bytes());
+  const ReplyValue value = reader.next();
+  if (value.type != ReplyType::kError) return std::nullopt;
+  return value.str;
 }
 
 std::optional<std::string> WireExecutor::executeBatch(ByteView message, std::string& out) {

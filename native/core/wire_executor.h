@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bytes.h"
 #include "proto_wire.h"
@@ -31,6 +32,9 @@ class WireExecutor {
   // A CommandBatch message in; its ReplyBatch message's bytes in `out`
   // (replaced). Returns an error text if the message is malformed.
   std::optional<std::string> executeBatch(ByteView message, std::string& out);
+  // The text of the error execute() last answered with, if it was one
+  // (a unary RPC fails with it as its status message).
+  std::optional<std::string_view> lastError() const;
 
  private:
   // Runs command i of commands_ into reply_ (cleared first).
@@ -39,6 +43,7 @@ class WireExecutor {
   Store& store_;
   proto::DecodedCommands commands_;
   ReplyBuilder reply_;
+  proto::ReplyEncoder encoder_;
   proto::ReplyBatchWriter writer_;
 };
 

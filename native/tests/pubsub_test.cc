@@ -41,7 +41,7 @@ TEST(unsubscribing_and_removing_a_subscriber_update_the_counts) {
   ps.removeSubscriber(1);
   CHECK_EQ(ps.numsub("a"), 0);
   CHECK_EQ(ps.numsub("b"), 0);
-  CHECK(ps.channels("*", true).empty());
+  CHECK(ps.channels(std::nullopt).empty());
   CHECK_EQ(ps.numpat(), 1);  // subscriber 2 still has "*"
   CHECK(ps.punsubscribe(2, "*"));
   CHECK_EQ(ps.numpat(), 0);
@@ -54,7 +54,7 @@ TEST(channels_lists_active_channels_matching_a_pattern) {
   ps.subscribe(1, "ch:1");
   ps.subscribe(1, "ch:2");
   ps.subscribe(2, "other");
-  CHECK_EQ(ps.channels("ch:*", false).size(), 2);
-  CHECK_EQ(ps.channels("", true).size(), 3);
-  CHECK_EQ(ps.channels("*2", false).size(), 1);
+  CHECK_EQ(ps.channels(ByteView("ch:*")).size(), 2);
+  CHECK_EQ(ps.channels(std::nullopt).size(), 3);
+  CHECK_EQ(ps.channels(ByteView("*2")).size(), 1);
 }

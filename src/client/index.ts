@@ -16,7 +16,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { Argument, Reply } from '../engine.js';
+import { checkCommandName, type Argument, type Reply } from '../engine.js';
 import { EmberError } from '../errors.js';
 import { addon, type NativeArgument } from '../native.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
@@ -61,12 +61,10 @@ function subscribeDefinition(): grpc.MethodDefinition<object, unknown> {
 const toBytes = (value: Argument): Buffer =>
   Buffer.isBuffer(value) ? value : value instanceof Uint8Array ? Buffer.from(value) : Buffer.from(String(value));
 
-/** Turns Buffers in a reply decoded with bulk-as-Buffer into strings. */
+/** Turns Buffers in a reply decoded with bulk-as-Buffer into strings (maps and sets render as arrays). */
 function bulksToStrings(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   if (Array.isArray(value)) return value.map(bulksToStrings);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [bulksToStrings(k), bulksToStrings(v)]));
-  if (value instanceof Set) return new Set([...value].map(bulksToStrings));
   return value;
 }
 
@@ -139,8 +137,10 @@ export class Client {
 
   #enqueue(command: string, args: readonly Argument[], asBuffer: boolean): Promise<Reply> {
     if (this.#closed) return Promise.reject(new Error('emberkv: the client is closed'));
-    if (typeof command !== 'string' && !((command as unknown) instanceof Uint8Array)) {
-      return Promise.reject(new TypeError(`emberkv: the command name must be a string or Buffer (got ${typeof command})`));
+    try {
+      checkCommandName(command);
+    } catch (err) {
+      return Promise.reject(err);
     }
     return new Promise<Reply>((resolve, reject) => {
       this.#queue.push([command, ...(args as NativeArgument[])]);

@@ -35,23 +35,6 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** A Reply message whose value is an error (field 2) starts with this tag byte. */
-const REPLY_ERROR_TAG = 0x12;
-
-/** The text of a Reply message holding an error (tag, varint length, UTF-8). */
-function errorText(reply: Buffer): string {
-  let length = 0;
-  let shift = 0;
-  let i = 1;
-  for (; i < reply.length; i++) {
-    const byte = reply[i]!;
-    length += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) break;
-  }
-  return reply.toString('utf8', i + 1, i + 1 + length);
-}
-
 function serviceError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
 }
@@ -127,7 +110,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
 
     Execute(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       log.debug({ peer: call.getPeer(), rpc: 'Execute', bytes: call.request.length }, 'call');
-      let reply: Buffer;
+      let reply: Buffer | string;
       try {
         reply = hooks.execute(call.request);
         hub.flush();
@@ -135,10 +118,9 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
         return;
       }
-      if (reply[0] === REPLY_ERROR_TAG) {
-        const text = errorText(reply);
-        log.debug({ peer: call.getPeer(), error: text }, 'command error');
-        callback(serviceError(statusForError(text), text));
+      if (typeof reply === 'string') {
+        log.debug({ peer: call.getPeer(), error: reply }, 'command error');
+        callback(serviceError(statusForError(reply), reply));
         return;
       }
       callback(null, reply);

@@ -4,6 +4,7 @@
 // Subscribe); the registry they share with these commands is pubsub.h.
 // emberkv has no sharded pub/sub (SSUBSCRIBE), so the SHARD* subcommands
 // truthfully report no shard channels.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,8 @@ void subcommandArityError(CommandContext& ctx) {
 // PUBSUB CHANNELS [pattern]
 void pubsubChannelsCommand(CommandContext& ctx) {
   if (ctx.argc() > 3) return subcommandArityError(ctx);
-  const std::vector<std::string> channels = ctx.store.pubsub().channels(ctx.argc() == 3 ? ctx.arg(2) : "*", ctx.argc() == 2);
+  const std::vector<std::string> channels =
+      ctx.store.pubsub().channels(ctx.argc() == 3 ? std::optional<ByteView>(ctx.arg(2)) : std::nullopt);
   ctx.reply.array(static_cast<uint32_t>(channels.size()));
   for (const std::string& channel : channels) ctx.reply.bulk(channel);
 }
