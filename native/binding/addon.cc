@@ -22,6 +22,7 @@
 #include "core/store.h"
 #include "core/wire_executor.h"
 #include "reply_to_js.h"
+#include "store_handle.h"
 #include "wire_codec.h"
 
 namespace ember::binding {
@@ -72,53 +73,6 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   addonData(info.Env()).error_class = Napi::Persistent(info[0].As<Napi::Function>());
   return info.Env().Undefined();
 }
-
-// One store and the scratch space its calls reuse. Shared by the functions
-// createStore() returns (each holds a reference), so it lives as long as
-// any of them.
-struct StoreHandle {
-  std::unique_ptr<Store> store = std::make_unique<Store>();
-  ArgumentList args;
-  ReplyBuilder reply;
-  // The gRPC server's path (made on first use) and its output buffer.
-  std::unique_ptr<WireExecutor> wire;
-  std::string wire_out;
-};
-
-using SharedHandle = std::shared_ptr<StoreHandle>;
-
-// Most commands have few arguments: read them into a stack array.
-constexpr size_t kInlineArgs = 16;
-
-void throwTypeError(napi_env env, const std::string& message) {
-  napi_throw_type_error(env, nullptr, ("emberkv: " + message).c_str());
-}
-
-// The arguments of one call and the StoreHandle bound to the function.
-struct Call {
-  napi_value inline_args[kInlineArgs];
-  std::vector<napi_value> heap_args;
-  napi_value* args = inline_args;
-  size_t argc = kInlineArgs;
-  StoreHandle* handle = nullptr;
-
-  // Reads them; false (with a JS exception pending) if the store is closed.
-  bool read(napi_env env, napi_callback_info info) {
-    void* data = nullptr;
-    napi_get_cb_info(env, info, &argc, inline_args, nullptr, &data);
-    if (argc > kInlineArgs) {
-      heap_args.resize(argc);
-      napi_get_cb_info(env, info, &argc, heap_args.data(), nullptr, nullptr);
-      args = heap_args.data();
-    }
-    handle = static_cast<SharedHandle*>(data)->get();
-    if (!handle->store) {
-      napi_throw_error(env, nullptr, "emberkv: the engine is closed");
-      return false;
-    }
-    return true;
-  }
-};
 
 // exec(command, ...args) / execBuffer(command, ...args): `command` is a
 // command id from commands() or a command name. Returns the reply (bulk
@@ -193,130 +147,6 @@ napi_value Exec(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// execWire(message) / execWireBatch(message): a Command (CommandBatch)
-// protobuf message in, its Reply (ReplyBatch) message out as a Buffer;
-// throws an Error naming the problem if the message is malformed. For
-// execWire, a command that answered with an error gives the error's text
-// (a string) instead: the unary RPC fails with it.
-template <bool kBatch>
-napi_value ExecWire(napi_env env, napi_callback_info info) {
-  Call call;
-  if (!call.read(env, info)) return nullptr;
-  StoreHandle* handle = call.handle;
-  ByteView message;
-  if (call.argc < 1 || !viewBytes(env, call.args[0], &message)) {
-    throwTypeError(env, "the message must be a Buffer or Uint8Array");
-    return nullptr;
-  }
-  if (!handle->wire) handle->wire = std::make_unique<WireExecutor>(*handle->store);
-  std::optional<std::string> error;
-  try {
-    error = kBatch ? handle->wire->executeBatch(message, handle->wire_out)
-                   : handle->wire->execute(message, handle->wire_out);
-  } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, (std::string("emberkv: internal error: ") + e.what()).c_str());
-    return nullptr;
-  }
-  if (error) {
-    napi_throw_error(env, nullptr, error->c_str());
-    return nullptr;
-  }
-  napi_value out;
-  if (!kBatch) {
-    if (std::optional<std::string_view> text = handle->wire->lastError()) {
-      napi_create_string_utf8(env, text->data(), text->size(), &out);
-      return out;
-    }
-  }
-  napi_create_buffer_copy(env, handle->wire_out.size(), handle->wire_out.data(), nullptr, &out);
-  return out;
-}
-
-// pubsubSubscribe(id, channels, patterns): subscriber `id` (a number the
-// server chose) listens to these channels and patterns (Buffers).
-napi_value PubsubSubscribe(napi_env env, napi_callback_info info) {
-  Call call;
-  if (!call.read(env, info)) return nullptr;
-  double id = 0;
-  if (call.argc < 3 || napi_get_value_double(env, call.args[0], &id) != napi_ok) {
-    throwTypeError(env, "pubsubSubscribe(id, channels, patterns)");
-    return nullptr;
-  }
-  PubSub& pubsub = call.handle->store->pubsub();
-  for (size_t list = 1; list <= 2; list++) {
-    uint32_t length = 0;
-    if (napi_get_array_length(env, call.args[list], &length) != napi_ok) {
-      throwTypeError(env, "pubsubSubscribe: channels and patterns must be arrays");
-      return nullptr;
-    }
-    for (uint32_t i = 0; i < length; i++) {
-      napi_value element;
-      napi_get_element(env, call.args[list], i, &element);
-      ByteView name;
-      if (!viewBytes(env, element, &name)) {
-        throwTypeError(env, "pubsubSubscribe: each channel and pattern must be a Buffer");
-        return nullptr;
-      }
-      if (list == 1) {
-        pubsub.subscribe(static_cast<PubSub::SubscriberId>(id), name);
-      } else {
-        pubsub.psubscribe(static_cast<PubSub::SubscriberId>(id), name);
-      }
-    }
-  }
-  return nullptr;
-}
-
-// pubsubRemove(id): drops every subscription of subscriber `id`.
-napi_value PubsubRemove(napi_env env, napi_callback_info info) {
-  Call call;
-  if (!call.read(env, info)) return nullptr;
-  double id = 0;
-  if (call.argc > 0) napi_get_value_double(env, call.args[0], &id);
-  call.handle->store->pubsub().removeSubscriber(static_cast<PubSub::SubscriberId>(id));
-  return nullptr;
-}
-
-// takePubsubDeliveries(): the messages PUBLISH queued since the last call,
-// as [subscriberId, channel, message, pattern | null] (Buffers; one Buffer
-// per published channel and message, shared by its deliveries), or null.
-napi_value TakePubsubDeliveries(napi_env env, napi_callback_info info) {
-  Call call;
-  if (!call.read(env, info)) return nullptr;
-  PubSub& pubsub = call.handle->store->pubsub();
-  napi_value out;
-  if (!pubsub.hasDeliveries()) {
-    napi_get_null(env, &out);
-    return out;
-  }
-  const PubSub::Outbox outbox = pubsub.takeOutbox();
-  std::vector<napi_value> channels(outbox.publications.size());
-  std::vector<napi_value> messages(outbox.publications.size());
-  for (size_t i = 0; i < outbox.publications.size(); i++) {
-    const PubSub::Publication& p = outbox.publications[i];
-    napi_create_buffer_copy(env, p.channel.size(), p.channel.data(), nullptr, &channels[i]);
-    napi_create_buffer_copy(env, p.message.size(), p.message.data(), nullptr, &messages[i]);
-  }
-  napi_create_array_with_length(env, outbox.deliveries.size(), &out);
-  for (size_t i = 0; i < outbox.deliveries.size(); i++) {
-    const PubSub::Delivery& d = outbox.deliveries[i];
-    napi_value entry, id, pattern;
-    napi_create_array_with_length(env, 4, &entry);
-    napi_create_double(env, static_cast<double>(d.to), &id);
-    if (d.by_pattern) {
-      napi_create_buffer_copy(env, d.pattern.size(), d.pattern.data(), nullptr, &pattern);
-    } else {
-      napi_get_null(env, &pattern);
-    }
-    napi_set_element(env, entry, 0, id);
-    napi_set_element(env, entry, 1, channels[d.publication]);
-    napi_set_element(env, entry, 2, messages[d.publication]);
-    napi_set_element(env, entry, 3, pattern);
-    napi_set_element(env, out, static_cast<uint32_t>(i), entry);
-  }
-  return out;
-}
-
 // setTime(ms | null): fixes the store's clock (tests), or returns it to
 // the system clock.
 napi_value SetTime(napi_env env, napi_callback_info info) {
@@ -379,18 +209,13 @@ Napi::Value CreateStore(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto handle = std::make_shared<StoreHandle>();
   Napi::Object store = Napi::Object::New(env);
-  struct Method {
-    const char* name;
-    napi_callback callback;
+  static const StoreMethod kMethods[] = {
+      {"exec", Exec<false>}, {"execBuffer", Exec<true>}, {"setTime", SetTime},
+      {"cron", Cron},        {"memoryUsed", MemoryUsed}, {"close", Close},
   };
-  static const Method kMethods[] = {
-      {"exec", Exec<false>},   {"execBuffer", Exec<true>}, {"setTime", SetTime},
-      {"cron", Cron},          {"memoryUsed", MemoryUsed}, {"close", Close},
-      {"execWire", ExecWire<false>}, {"execWireBatch", ExecWire<true>},
-      {"pubsubSubscribe", PubsubSubscribe}, {"pubsubRemove", PubsubRemove},
-      {"takePubsubDeliveries", TakePubsubDeliveries},
-  };
-  for (const Method& m : kMethods) {
+  std::vector<StoreMethod> methods(std::begin(kMethods), std::end(kMethods));
+  for (const StoreMethod& m : serverPathMethods()) methods.push_back(m);
+  for (const StoreMethod& m : methods) {
     auto* data = new SharedHandle(handle);
     napi_value fn;
     napi_create_function(env, m.name, NAPI_AUTO_LENGTH, m.callback, data, &fn);
@@ -410,6 +235,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
   exports.Set("encodeCommandBatch", Napi::Function::New(env, EncodeCommandBatch, "encodeCommandBatch"));
   exports.Set("decodeReplyBatch", Napi::Function::New(env, DecodeReplyBatch, "decodeReplyBatch"));
+  exports.Set("encodeCommand", Napi::Function::New(env, EncodeCommand, "encodeCommand"));
+  exports.Set("decodeReply", Napi::Function::New(env, DecodeReply, "decodeReply"));
   return exports;
 }
 

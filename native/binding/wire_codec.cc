@@ -10,6 +10,54 @@
 #include "reply_to_js.h"
 
 namespace ember::binding {
+namespace {
+
+// Reads one command (a JS array: name, then arguments) into `args`; false
+// after throwing a TypeError naming the bad argument.
+bool readCommand(Napi::Env env, Napi::Value command, ArgumentList& args) {
+  if (!command.IsArray()) {
+    Napi::TypeError::New(env, "emberkv: each command must be an array").ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::Array argv = command.As<Napi::Array>();
+  args.clear();
+  std::string error;
+  for (uint32_t j = 0; j < argv.Length(); j++) {
+    if (!args.add(env, Napi::Value(argv[j]), j, error)) {
+      Napi::TypeError::New(env, "emberkv: " + error).ThrowAsJavaScriptException();
+      return false;
+    }
+  }
+  return true;
+}
+
+// The next reply of `reader` as a JS value; empty after throwing if V8
+// refused a value (a string beyond its length limit).
+Napi::Value renderNext(Napi::Env env, ReplyReader& reader, bool bulk_as_buffer) {
+  RenderOptions options;
+  options.bulk_as_buffer = bulk_as_buffer;
+  options.error_class = addonData(env).error_class;
+  napi_value value = renderReply(env, reader, options);
+  if (!value) {
+    if (!env.IsExceptionPending()) {
+      Napi::RangeError::New(env, "emberkv: a reply does not fit in a JavaScript string; use callBuffer()")
+          .ThrowAsJavaScriptException();
+    }
+    return Napi::Value();
+  }
+  return Napi::Value(env, value);
+}
+
+// The message argument of a decoder; false after throwing.
+bool readMessage(const Napi::CallbackInfo& info, const char* usage, ByteView* message) {
+  if (info.Length() < 1 || !viewBytes(info.Env(), info[0], message)) {
+    Napi::TypeError::New(info.Env(), usage).ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 Napi::Value EncodeCommandBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -22,34 +70,32 @@ Napi::Value EncodeCommandBatch(const Napi::CallbackInfo& info) {
   const double id = info[1].As<Napi::Number>().DoubleValue();
   proto::CommandBatchWriter writer;
   ArgumentList args;
-  std::string error;
   for (uint32_t i = 0; i < commands.Length(); i++) {
-    Napi::Value command = commands[i];
-    if (!command.IsArray()) {
-      Napi::TypeError::New(env, "emberkv: each command must be an array").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    Napi::Array argv = command.As<Napi::Array>();
-    args.clear();
-    for (uint32_t j = 0; j < argv.Length(); j++) {
-      if (!args.add(env, Napi::Value(argv[j]), j, error)) {
-        Napi::TypeError::New(env, "emberkv: " + error).ThrowAsJavaScriptException();
-        return env.Undefined();
-      }
-    }
+    if (!readCommand(env, commands[i], args)) return env.Undefined();
     writer.add(args.views());
   }
   const std::string& message = writer.finish(static_cast<uint64_t>(id));
   return Napi::Buffer<char>::Copy(env, message.data(), message.size());
 }
 
+Napi::Value EncodeCommand(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ArgumentList args;
+  if (info.Length() < 1 || !readCommand(env, info[0], args)) {
+    if (!env.IsExceptionPending()) {
+      Napi::TypeError::New(env, "emberkv: encodeCommand(command) expects an array").ThrowAsJavaScriptException();
+    }
+    return env.Undefined();
+  }
+  std::string message;
+  proto::encodeCommand(args.views(), message);
+  return Napi::Buffer<char>::Copy(env, message.data(), message.size());
+}
+
 Napi::Value DecodeReplyBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ByteView message;
-  if (info.Length() < 1 || !viewBytes(env, info[0], &message)) {
-    Napi::TypeError::New(env, "emberkv: decodeReplyBatch expects a Buffer").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  if (!readMessage(info, "emberkv: decodeReplyBatch expects a Buffer", &message)) return env.Undefined();
   ReplyBuilder stream;
   size_t count = 0;
   uint64_t id = 0;
@@ -57,23 +103,29 @@ Napi::Value DecodeReplyBatch(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "emberkv: " + *error).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  RenderOptions options;
-  options.bulk_as_buffer = info.Length() > 1 && info[1].ToBoolean().Value();
-  options.error_class = addonData(env).error_class;
+  const bool bulk_as_buffer = info.Length() > 1 && info[1].ToBoolean().Value();
   ReplyReader reader(stream.bytes());
   Napi::Array out = Napi::Array::New(env, count);
   for (uint32_t i = 0; i < count; i++) {
-    napi_value value = renderReply(env, reader, options);
-    if (!value) {
-      if (!env.IsExceptionPending()) {
-        Napi::RangeError::New(env, "emberkv: a reply does not fit in a JavaScript string; use callBuffer()")
-            .ThrowAsJavaScriptException();
-      }
-      return env.Undefined();
-    }
-    out.Set(i, Napi::Value(env, value));
+    Napi::Value value = renderNext(env, reader, bulk_as_buffer);
+    if (value.IsEmpty()) return env.Undefined();
+    out.Set(i, value);
   }
   return out;
+}
+
+Napi::Value DecodeReply(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ByteView message;
+  if (!readMessage(info, "emberkv: decodeReply expects a Buffer", &message)) return env.Undefined();
+  ReplyBuilder stream;
+  if (auto error = proto::decodeReply(message, stream)) {
+    Napi::Error::New(env, "emberkv: " + *error).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  ReplyReader reader(stream.bytes());
+  Napi::Value value = renderNext(env, reader, info.Length() > 1 && info[1].ToBoolean().Value());
+  return value.IsEmpty() ? env.Undefined() : value;
 }
 
 }  // namespace ember::binding

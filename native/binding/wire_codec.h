@@ -19,4 +19,12 @@ Napi::Value EncodeCommandBatch(const Napi::CallbackInfo& info);
 // Error if the message is malformed.
 Napi::Value DecodeReplyBatch(const Napi::CallbackInfo& info);
 
+// encodeCommand(command): one command (name, then arguments) as a Command
+// message (a unary Execute's request).
+Napi::Value EncodeCommand(const Napi::CallbackInfo& info);
+
+// decodeReply(message, bulkAsBuffer): a Reply message as a JS value (an
+// error reply is an EmberError value, not thrown).
+Napi::Value DecodeReply(const Napi::CallbackInfo& info);
+
 }  // namespace ember::binding

@@ -20,6 +20,10 @@ Keyspace::Keyspace(MemoryCounter& store_memory, KeyspaceStats& stats, const Comm
     : memory_{0, &store_memory}, freer_(freer), stats_(stats), clock_(clock), table_(memory_) {}
 
 void Keyspace::detachFromStore() {
+  // Emptied for the store's users now; freed later on another thread,
+  // which must not reach the store's watches.
+  touchWatchedKeys();
+  watches_ = nullptr;
   memory_.parent->sub(static_cast<size_t>(memory_.used));
   memory_.parent = nullptr;
   freer_ = nullptr;
@@ -64,7 +68,10 @@ Entry* Keyspace::lookupRead(ByteView key, unsigned flags) {
 
 Entry* Keyspace::lookupWrite(ByteView key) {
   Entry* e = lookup(key, EntryTraits::hashOf(key));
-  if (e) touch(e);
+  if (e) {
+    touch(e);
+    noteChanged(key);
+  }
   return e;
 }
 
@@ -81,6 +88,7 @@ void Keyspace::prefetch(std::span<const ByteView> keys) const {
 void Keyspace::put(Entry* fresh) {
   ByteView key = fresh->key();
   uint64_t hash = EntryTraits::hashOf(key);
+  noteChanged(key);
   if (Entry** slot = table_.findSlot(key, hash)) {
     Entry* old = *slot;
     fresh->setAccessClock(clock_.lfu ? old->accessClock() : clock_.freshAccess());
@@ -125,6 +133,7 @@ void Keyspace::dropEntry(Entry* e) {
 void Keyspace::eraseEntry(ByteView key, uint64_t hash) {
   Entry* e = table_.erase(key, hash);
   if (!e) return;
+  noteChanged(key);
   if (e->hasExpire()) expires_count_--;
   dropEntry(e);
 }
@@ -149,6 +158,7 @@ Entry* Keyspace::reshape(Entry* entry, Reshape&& reshape) {
 
 Entry* Keyspace::setExpire(Entry* entry, int64_t expire_at) {
   const bool had = entry->hasExpire();
+  noteChanged(entry->key());
   Entry* now_stored = reshape(entry, [&](Entry* e) { return Entry::withExpire(memory_, e, expire_at); });
   const bool has = now_stored->hasExpire();
   if (had && !has) expires_count_--;
@@ -180,6 +190,7 @@ Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {
   // history (put() gave it a fresh one).
   moved->setAccessClock(access);
   ByteView old_key = entry->key();
+  noteChanged(old_key);
   Entry* detached = table_.erase(old_key, EntryTraits::hashOf(old_key));
   if (detached->hasExpire()) expires_count_--;
   // The payload (for collections, the object pointer) now belongs to
@@ -188,7 +199,15 @@ Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {
   return moved;
 }
 
+void Keyspace::touchWatchedKeys() {
+  if (!watches_ || watches_->empty()) return;
+  watches_->forEachWatchedKey(db_index_, [this](ByteView key) {
+    if (table_.find(key, EntryTraits::hashOf(key))) watches_->touch(db_index_, key);
+  });
+}
+
 void Keyspace::clear() {
+  touchWatchedKeys();
   table_.forEach([this](Entry* e) { dropEntry(e); });
   table_.clear();
   expires_count_ = 0;

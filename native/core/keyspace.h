@@ -26,6 +26,7 @@
 #include "hash.h"
 #include "lazy_free.h"
 #include "open_table.h"
+#include "watches.h"
 
 namespace ember {
 
@@ -58,6 +59,13 @@ class Keyspace {
   // The counter for everything this database holds (new entries and
   // collections are allocated through it).
   MemoryCounter& memory() { return memory_; }
+  // Reports changes to keys of this database, as database `db_index`, to
+  // `watches` (WATCH); until called, changes are reported nowhere.
+  void attachWatches(Watches* watches, int db_index) {
+    watches_ = watches;
+    db_index_ = db_index;
+  }
+
   // Takes this keyspace out of the store's accounting so that another
   // thread may destroy it (FLUSHALL/FLUSHDB ASYNC): its bytes leave
   // used_memory now, and it frees everything inline from then on.
@@ -167,12 +175,21 @@ class Keyspace {
   void dropEntry(Entry* e);
   void expireEntry(ByteView key, uint64_t hash);
   void touch(Entry* e);
+  // Every watched key of this database that exists changed (it is being
+  // emptied: Redis's touchAllWatchedKeysInDb).
+  void touchWatchedKeys();
+  // A key changed (or was opened for a write): tell WATCH.
+  void noteChanged(ByteView key) {
+    if (watches_) watches_->touch(db_index_, key);
+  }
 
   MemoryCounter memory_;  // declared before table_, which counts through it
   LazyFreer* freer_;
   KeyspaceStats& stats_;
   const CommandClock& clock_;
   OpenTable<Entry, EntryTraits> table_;
+  Watches* watches_ = nullptr;
+  int db_index_ = 0;
   size_t expires_count_ = 0;
   uint64_t expire_cursor_ = 0;
 };

@@ -39,7 +39,11 @@ std::string randomRunId(std::mt19937_64& rng) {
 }  // namespace
 
 Store::Store() : rng_(std::random_device{}()) {
-  for (auto& db : dbs_) db = std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_);
+  static_assert(kDatabases == Watches::kDatabases);
+  for (int i = 0; i < kDatabases; i++) {
+    dbs_[static_cast<size_t>(i)] = std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_);
+    dbs_[static_cast<size_t>(i)]->attachWatches(&watches_, i);
+  }
   start_time_ms_ = nowMs();
   run_id_ = randomRunId(rng_);
   applyConfig();
@@ -50,8 +54,37 @@ void Store::flushAsync(int index) {
   auto& slot = dbs_[static_cast<size_t>(index)];
   if (slot->size() == 0) return;
   std::unique_ptr<Keyspace> old = std::exchange(slot, std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_));
+  slot->attachWatches(&watches_, index);
   old->detachFromStore();
   freer_.run([doomed = old.release()] { delete doomed; });
+}
+
+Watches::Token Store::watch(int db_index, std::span<const ByteView> keys) {
+  if (watches_.tokenCount() >= kMaxWatchTokens) return 0;
+  std::vector<Watches::WatchedKey> watched;
+  watched.reserve(keys.size());
+  Keyspace& keyspace = db(db_index);
+  clock_.beginCommand();
+  for (ByteView key : keys) {
+    const Entry* entry = keyspace.peek(key);
+    watched.push_back({db_index, std::string(key), entry && entry->isExpired(clock_)});
+  }
+  return watches_.watch(watched, nowMs());
+}
+
+bool Store::watchBroken(Watches::Token token) {
+  const std::vector<Watches::WatchedKey>* keys = watches_.keysOf(token);
+  if (!keys) return true;
+  if (watches_.isDirty(token)) return true;
+  // A key that was live when watched and is past its expiry time now
+  // changed, even if no lookup has deleted it yet.
+  clock_.beginCommand();
+  for (const Watches::WatchedKey& key : *keys) {
+    if (key.expired_when_watched) continue;
+    const Entry* entry = db(key.db_index).peek(key.key);
+    if (entry && entry->isExpired(clock_)) return true;
+  }
+  return false;
 }
 
 int64_t Store::memoryForLimit() const {
@@ -98,30 +131,47 @@ void Store::execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_in
   execute(*command, argv, out, db_index);
 }
 
-void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
-  const CommandSpec* run = &command;
+const CommandSpec* Store::resolve(const CommandSpec& command, std::span<const ByteView> argv, std::string& error) {
   if (!arityMatches(command.arity, argv.size())) {
-    out.error(err::wrongArity(command.name));
-    return;
+    error = err::wrongArity(command.name);
+    return nullptr;
   }
   // A container runs its own handler only when called alone (COMMAND);
   // otherwise argv[1] names the subcommand.
-  if (!command.subcommands.empty() && (argv.size() >= 2 || !command.handler)) {
-    if (argv.size() < 2) {
-      out.error(err::wrongArity(command.name));
-      return;
-    }
-    run = CommandTable::findSubcommand(command, argv[1]);
-    if (!run) {
-      out.error(unknownSubcommandError(argv[0], argv[1]));
-      return;
-    }
-    if (!arityMatches(run->arity, argv.size())) {
-      out.error(err::wrongArity(run->name));
-      return;
-    }
+  if (command.subcommands.empty() || (argv.size() < 2 && command.handler)) return &command;
+  if (argv.size() < 2) {
+    error = err::wrongArity(command.name);
+    return nullptr;
+  }
+  const CommandSpec* sub = CommandTable::findSubcommand(command, argv[1]);
+  if (!sub) {
+    error = unknownSubcommandError(argv[0], argv[1]);
+    return nullptr;
+  }
+  if (!arityMatches(sub->arity, argv.size())) {
+    error = err::wrongArity(sub->name);
+    return nullptr;
+  }
+  return sub;
+}
+
+std::optional<std::string> Store::checkCommand(std::span<const ByteView> argv) {
+  const CommandSpec* command = argv.empty() ? nullptr : CommandTable::instance().find(argv[0]);
+  if (!command) return argv.empty() ? std::string("ERR empty command") : unknownCommandError(argv);
+  std::string error;
+  if (!resolve(*command, argv, error)) return error;
+  return std::nullopt;
+}
+
+void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
+  std::string error;
+  const CommandSpec* run = resolve(command, argv, error);
+  if (!run) {
+    out.error(error);
+    return;
   }
   size_t mark = out.size();
+  block_request_.reset();
   clock_.beginCommand();
   if (config_.maxmemory > 0 && !makeRoomFor(*run, argv, db_index)) {
     out.error(err::kOomCommandNotAllowed);
@@ -150,6 +200,7 @@ Store::CronReport Store::cron(int64_t budget_ns) {
   int64_t start = steadyNowNs();
   int64_t deadline = start + budget_ns;
   clock_.beginCommand();
+  watches_.expireIdle(nowMs() - kWatchTokenIdleMs);
   if (evictor_.makeRoom(*this, 0, budget_ns) == Evictor::Result::kRunning) report.more_work = true;
   // Visit databases round-robin across ticks so a busy db 0 cannot starve
   // the others of active expiry.

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -21,6 +22,7 @@
 #include "lazy_free.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "watches.h"
 
 namespace ember {
 
@@ -81,6 +83,24 @@ class Store {
   void execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0);
   // Same with the command already resolved (argv[0] is still passed).
   void execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0);
+
+  // The error execute() would answer before running argv (unknown
+  // command or subcommand, wrong arity), or nullopt: the checks a
+  // transaction makes of every command before running any.
+  static std::optional<std::string> checkCommand(std::span<const ByteView> argv);
+
+  // WATCH: keys of database `db_index` watched from now on (watches.h),
+  // or 0 when kMaxWatchTokens tokens are live. A token unused for
+  // kWatchTokenIdleMs is released by cron().
+  static constexpr size_t kMaxWatchTokens = 1'000'000;
+  static constexpr int64_t kWatchTokenIdleMs = 60'000;
+  Watches::Token watch(int db_index, std::span<const ByteView> keys);
+  // Whether a transaction guarded by `token` must not run: the token is
+  // unknown (never issued, or already used or released), or one of its
+  // keys changed since it was issued.
+  bool watchBroken(Watches::Token token);
+  void unwatch(Watches::Token token) { watches_.release(token); }
+  size_t watchTokenCount() const { return watches_.tokenCount(); }
 
   // Upkeep driven by a timer on the event loop: active expiry and
   // incremental rehash of every database, within about `budget_ns`.
@@ -157,6 +177,28 @@ class Store {
   // The keys signalled since the last call, in order (duplicates kept).
   std::vector<ReadyKey> takeReadyKeys() { return std::exchange(ready_keys_, {}); }
 
+  // Blocking commands (BLPOP, BZPOPMIN, BLMOVE, ...). The core never
+  // waits: a blocking command with nothing to serve replies as it does
+  // inside a transaction (a null), and, if the front end allows blocking
+  // (allowBlocking(true): the server's unary path), also records here what
+  // it would wait for. The front end then discards that null, parks the
+  // call, and re-runs the same command when one of the keys is signalled
+  // ready (first parked, first served) or answers null at the timeout.
+  struct BlockRequest {
+    int db_index = 0;
+    std::vector<std::string> keys;
+    int64_t timeout_ms = 0;  // 0: wait for ever
+  };
+  void allowBlocking(bool on) { blocking_allowed_ = on; }
+  bool blockingAllowed() const { return blocking_allowed_; }
+  // Called by a blocking command's handler when it found nothing to serve.
+  void blockOn(int db_index, std::vector<std::string> keys, int64_t timeout_ms) {
+    if (blocking_allowed_) block_request_ = BlockRequest{db_index, std::move(keys), timeout_ms};
+  }
+  // What the last command would wait for, if it blocked (cleared by the
+  // next command and by this call).
+  std::optional<BlockRequest> takeBlockRequest() { return std::exchange(block_request_, std::nullopt); }
+
   // Channel and pattern subscriptions, and the messages PUBLISH queued
   // for them (pubsub.h).
   PubSub& pubsub() { return pubsub_; }
@@ -167,6 +209,9 @@ class Store {
 
  private:
   void applyConfig();
+  // The spec that runs argv (a subcommand's, for a container), or nullptr
+  // with `error` set.
+  static const CommandSpec* resolve(const CommandSpec& command, std::span<const ByteView> argv, std::string& error);
   void notePeak() {
     if (memory_.used > memory_peak_) memory_peak_ = memory_.used;
   }
@@ -182,6 +227,8 @@ class Store {
   // Declared before the databases so that it outlives them.
   LazyFreer freer_;
   PubSub pubsub_;
+  // Declared before the databases, which report changes to it.
+  Watches watches_;
   std::array<std::unique_ptr<Keyspace>, kDatabases> dbs_;
   std::mt19937_64 rng_;
   int64_t start_time_ms_;
@@ -191,6 +238,8 @@ class Store {
   int cron_db_ = 0;
   bool track_ready_keys_ = false;
   std::vector<ReadyKey> ready_keys_;
+  bool blocking_allowed_ = false;
+  std::optional<BlockRequest> block_request_;
 };
 
 }  // namespace ember

@@ -45,4 +45,36 @@ std::optional<std::string> WireExecutor::executeBatch(ByteView message, std::str
   return std::nullopt;
 }
 
+std::optional<std::string> WireExecutor::executeTransaction(ByteView message, std::string& out,
+                                                            TransactionOutcome& outcome) {
+  if (auto error = proto::decodeCommandBatch(message, commands_)) return error;
+  const Watches::Token token = commands_.id;
+  // Redis checks each command as MULTI queues it and EXEC then discards
+  // the whole transaction if one failed; here all arrive at once.
+  for (size_t i = 0; i < commands_.size(); i++) {
+    if (std::optional<std::string> error = Store::checkCommand(commands_.command(i))) {
+      if (token) store_.unwatch(token);
+      outcome = TransactionOutcome::kRejected;
+      out = "EXECABORT Transaction discarded because of previous errors: command " + std::to_string(i + 1) + ": " +
+            *error;
+      return std::nullopt;
+    }
+  }
+  if (token && store_.watchBroken(token)) {
+    store_.unwatch(token);
+    outcome = TransactionOutcome::kAborted;
+    out.clear();
+    return std::nullopt;
+  }
+  writer_.clear();
+  for (size_t i = 0; i < commands_.size(); i++) {
+    run(i);
+    writer_.add(reply_.bytes());
+  }
+  if (token) store_.unwatch(token);
+  outcome = TransactionOutcome::kRan;
+  out.swap(writer_.finish(0));
+  return std::nullopt;
+}
+
 }  // namespace ember

@@ -32,6 +32,15 @@ class WireExecutor {
   // A CommandBatch message in; its ReplyBatch message's bytes in `out`
   // (replaced). Returns an error text if the message is malformed.
   std::optional<std::string> executeBatch(ByteView message, std::string& out);
+  // A Transaction message in (a CommandBatch whose id field is the WATCH
+  // token, 0 for none): every command is checked first, and if one is
+  // unknown or has the wrong number of arguments nothing runs (kRejected,
+  // `out` holds the EXECABORT text); if the token is broken nothing runs
+  // (kAborted); otherwise all run back to back (kRan, `out` holds the
+  // ReplyBatch) and the token is released. Returns an error text if the
+  // message is malformed (nothing ran).
+  enum class TransactionOutcome { kRan, kRejected, kAborted };
+  std::optional<std::string> executeTransaction(ByteView message, std::string& out, TransactionOutcome& outcome);
   // The text of the error execute() last answered with, if it was one
   // (a unary RPC fails with it as its status message).
   std::optional<std::string_view> lastError() const;

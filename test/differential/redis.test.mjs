@@ -232,9 +232,16 @@ function mismatchReport({ label, seed, step, total, args, ref, sut, refReply, su
 }
 
 const isIdletime = (args) => commandName(args) === 'OBJECT' && args.length === 3 && commandName([args[1]]) === 'IDLETIME';
-/** Commands that need extra commands around them, so run outside the pipelined batches. */
+/**
+ * Blocking commands: the Client sends each in an Execute call of its own,
+ * beside its Pipeline stream, so it is not ordered with the commands issued
+ * around it (redis-server's one connection is). Run alone, they are.
+ */
+const BLOCKING = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP']);
+const isBlocking = (args) => BLOCKING.has(commandName(args));
+/** Commands that need extra commands around them, or ordering, so run outside the pipelined batches. */
 const runsAlone = (args) => ['SCAN', 'HSCAN', 'SSCAN', 'RANDOMKEY', 'DBSIZE'].includes(commandName(args)) || isIdletime(args) ||
-  isRandomSetPick(args);
+  isRandomSetPick(args) || isBlocking(args);
 
 /**
  * Runs `commands` on `ref` and `sut` side by side, comparing every reply;
@@ -322,6 +329,8 @@ async function runSequenceSteps({
       const shared = refcount === ':2147483647' && natural(a) && natural(b);
       check(shared ? `${step} (shared integer: idle time not comparable)` : step, args, a, b,
         shared ? null : replyMismatch(args, a, b, tolerance));
+    } else if (isBlocking(commands[i])) {
+      await compare([commands[i++]], () => step);
     } else if (name === 'DBSIZE') {
       // Touch every key first: Redis keeps a key SET with a past EXAT/PXAT until it is touched.
       await compare(KEYS.map((k) => ['EXISTS', k]), () => `${step}+`);

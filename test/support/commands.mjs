@@ -165,7 +165,18 @@ export function makeContext({ scale = 'long' } = {}) {
     '**a**', bytes(0x6b, 0x3f, 0x5b, 0x00, 0x2d, 0xff, 0x5d), // k?[\x00-\xff]: a range over signed chars
   );
 
-  return { key, value, integer, float, seconds, millis, unixSeconds, unixMillis, index, offset, pattern };
+  /**
+   * Timeouts of the blocking commands (BLPOP, BZPOPMIN, ...). redis-server
+   * really blocks on empty keys (emberkv's Engine answers null at once), so
+   * a valid timeout is tiny and never one that means "for ever" there: not
+   * 0, "-0", nor anything in (-0.001, 0] (rounded up to 0 ms).
+   */
+  const blockTimeout = pick(
+    [8, fc.constantFrom('0.01', '0.001', '1e-3', '.01')],
+    [2, fc.constantFrom('-1', '-0.5', 'abc', '', ' 1', 'nan', 'inf', '-inf', '1e17', '1e5000')],
+  );
+
+  return { key, value, integer, float, seconds, millis, unixSeconds, unixMillis, index, offset, pattern, blockTimeout };
 }
 
 // ---- the registry ------------------------------------------------------------
@@ -332,6 +343,8 @@ export const families = {
 // ---- mutations and the combined arbitrary ----------------------------------------
 
 // Junk for mutations; no small positive integers ("COPY a b DB 1" would name another database).
+// Commands whose last argument is a blocking timeout are not mutated: a '0'
+// appended would make redis-server block for ever.
 const JUNK = ['x', '-1', 'NX', '', 'EX', '0'];
 
 /** Re-cases the command name; with `rate`% chance drops or appends an argument. */

@@ -38,6 +38,10 @@ describe('command table', () => {
     lmove: [5, ['write', 'denyoom'], [...W, 'slow'], 1, 2, 1],
     rpoplpush: [3, ['write', 'denyoom'], [...W, 'slow'], 1, 2, 1],
     lmpop: [-4, ['write', 'movablekeys'], [...W, 'slow'], 0, 0, 0],
+    blpop: [-3, ['write', 'noscript', 'blocking'], [...W, 'slow', 'blocking'], 1, -2, 1],
+    brpop: [-3, ['write', 'noscript', 'blocking'], [...W, 'slow', 'blocking'], 1, -2, 1],
+    blmove: [6, ['write', 'denyoom', 'noscript', 'blocking'], [...W, 'slow', 'blocking'], 1, 2, 1],
+    blmpop: [-5, ['write', 'blocking', 'movablekeys'], [...W, 'slow', 'blocking'], 0, 0, 0],
   };
   testDeclarations(expected);
 
@@ -50,6 +54,11 @@ describe('command table', () => {
     // LPOP takes at most one count: checked by the command itself.
     fails(e, arity('lpop'), 'LPOP', 'l', '1', '2');
     fails(e, arity('rpop'), 'RPOP', 'l', '1', '2');
+    fails(e, arity('blpop'), 'BLPOP', 'l');
+    fails(e, arity('brpop'), 'BRPOP', 'l');
+    fails(e, arity('blmove'), 'BLMOVE', 'a', 'b', 'LEFT', 'RIGHT');
+    fails(e, arity('blmove'), 'BLMOVE', 'a', 'b', 'LEFT', 'RIGHT', '0', 'x');
+    fails(e, arity('blmpop'), 'BLMPOP', '0', '1', 'a');
   }));
 });
 
@@ -328,6 +337,89 @@ describe('moves', () => {
     assert.equal(e.call('RPOPLPUSH', 's', 'd'), 'a');
     assert.deepEqual(range(e, 'd'), ['a', 'b']);
     assert.equal(e.call('RPOPLPUSH', 's', 'd'), null);
+  }));
+});
+
+// The embedded engine never blocks: with nothing to serve, a blocking
+// command answers null at once, as Redis does inside MULTI.
+describe('blocking commands', () => {
+  const NOT_FLOAT = 'ERR timeout is not a float or out of range';
+  const NEGATIVE = 'ERR timeout is negative';
+
+  test('BLPOP / BRPOP pop from the first non-empty list', withEngine((e) => {
+    e.call('RPUSH', 'l', 'a', 'b', 'c');
+    assert.deepEqual(e.call('BLPOP', 'nokey', 'l', '0'), ['l', 'a']);
+    assert.deepEqual(e.call('BRPOP', 'l', 'nokey', '0.5'), ['l', 'c']);
+    assert.deepEqual(e.call('BLPOP', 'l', '1'), ['l', 'b']);
+    assert.equal(e.call('EXISTS', 'l'), 0); // emptied: deleted
+    assert.equal(e.call('BLPOP', 'l', 'nokey', '0'), null);
+    assert.equal(e.call('BRPOP', 'l', '0.01'), null);
+  }));
+
+  test('BLPOP checks the timeout first, then the keys in order', withEngine((e) => {
+    e.call('SET', 's', 'x');
+    e.call('RPUSH', 'l', 'a');
+    fails(e, NOT_FLOAT, 'BLPOP', 's', 'x');
+    fails(e, WRONGTYPE, 'BLPOP', 'nokey', 's', 'l', '0');
+    assert.deepEqual(e.call('BLPOP', 'l', 's', '0'), ['l', 'a']); // served before s is looked at
+    fails(e, WRONGTYPE, 'BRPOP', 's', '0');
+  }));
+
+  test('timeouts as Redis 7.0 parses them', withEngine((e) => {
+    for (const t of ['0', '0.5', '1', '.5', '0x10', '1e-400', '-0', '-0.0001', '0.0001', '9223372036854775']) {
+      assert.equal(e.call('BLPOP', 'nokey', t), null, t);
+    }
+    for (const t of ['abc', '', ' 1', '1 ', 'nan', '1e5000', '1s']) fails(e, NOT_FLOAT, 'BLPOP', 'nokey', t);
+    // ms past int64 (infinities included) come out of Redis's cast negative.
+    for (const t of ['-1', '-0.0011', 'inf', '-inf', '1e17', '9223372036854776']) fails(e, NEGATIVE, 'BLPOP', 'nokey', t);
+  }));
+
+  test('BLMOVE moves like LMOVE', withEngine((e) => {
+    e.call('RPUSH', 'src', 'a', 'b');
+    assert.equal(e.call('BLMOVE', 'src', 'dst', 'RIGHT', 'LEFT', '0'), 'b');
+    assert.equal(e.call('BLMOVE', 'src', 'dst', 'left', 'left', '0'), 'a');
+    assert.equal(e.call('EXISTS', 'src'), 0);
+    assert.deepEqual(range(e, 'dst'), ['a', 'b']);
+    assert.equal(e.call('BLMOVE', 'dst', 'dst', 'LEFT', 'RIGHT', '0'), 'a'); // rotation
+    assert.deepEqual(range(e, 'dst'), ['b', 'a']);
+    assert.equal(e.call('BLMOVE', 'nokey', 'dst', 'LEFT', 'RIGHT', '0'), null);
+  }));
+
+  test('BLMOVE checks the ends, the timeout, the source, then the destination', withEngine((e) => {
+    e.call('SET', 's', 'x');
+    fails(e, SYNTAX, 'BLMOVE', 's', 's', 'UP', 'LEFT', 'x');
+    fails(e, SYNTAX, 'BLMOVE', 's', 's', 'LEFT', 'UP', 'x');
+    fails(e, NOT_FLOAT, 'BLMOVE', 's', 's', 'LEFT', 'LEFT', 'x');
+    fails(e, NEGATIVE, 'BLMOVE', 's', 's', 'LEFT', 'LEFT', '-1');
+    fails(e, WRONGTYPE, 'BLMOVE', 's', 'nokey', 'LEFT', 'LEFT', '0');
+    // No source: null whatever the destination holds.
+    assert.equal(e.call('BLMOVE', 'nokey', 's', 'LEFT', 'LEFT', '0'), null);
+    e.call('RPUSH', 'l', 'a');
+    fails(e, WRONGTYPE, 'BLMOVE', 'l', 's', 'LEFT', 'LEFT', '0');
+    assert.deepEqual(range(e, 'l'), ['a']);
+  }));
+
+  test('BLMPOP replies like LMPOP', withEngine((e) => {
+    e.call('RPUSH', 'l', 'a', 'b', 'c');
+    assert.deepEqual(e.call('BLMPOP', '0', '2', 'nokey', 'l', 'RIGHT', 'COUNT', '2'), ['l', ['c', 'b']]);
+    assert.deepEqual(e.call('BLMPOP', '0.1', '1', 'l', 'left', 'COUNT', '10'), ['l', ['a']]);
+    assert.equal(e.call('EXISTS', 'l'), 0);
+    assert.equal(e.call('BLMPOP', '0', '2', 'l', 'nokey', 'LEFT'), null);
+  }));
+
+  test('BLMPOP errors: numkeys, the end, COUNT, the timeout, then types', withEngine((e) => {
+    e.call('SET', 's', 'x');
+    fails(e, 'ERR numkeys should be greater than 0', 'BLMPOP', 'x', '0', 's', 'UP');
+    fails(e, 'ERR numkeys should be greater than 0', 'BLMPOP', 'x', 'y', 's', 'UP');
+    fails(e, SYNTAX, 'BLMPOP', 'x', '2', 's', 'LEFT');
+    fails(e, SYNTAX, 'BLMPOP', 'x', '9223372036854775807', 's', 'LEFT');
+    fails(e, SYNTAX, 'BLMPOP', 'x', '1', 's', 'UP');
+    fails(e, 'ERR count should be greater than 0', 'BLMPOP', 'x', '1', 's', 'LEFT', 'COUNT', '0');
+    fails(e, SYNTAX, 'BLMPOP', 'x', '1', 's', 'LEFT', 'COUNT', '1', 'COUNT', '1');
+    fails(e, SYNTAX, 'BLMPOP', 'x', '1', 's', 'LEFT', 'FOO');
+    fails(e, NOT_FLOAT, 'BLMPOP', 'x', '1', 's', 'LEFT');
+    fails(e, NEGATIVE, 'BLMPOP', '-1', '1', 's', 'LEFT');
+    fails(e, WRONGTYPE, 'BLMPOP', '0', '2', 'nokey', 's', 'LEFT');
   }));
 });
 

@@ -56,12 +56,18 @@ describe('command table', () => {
     zmpop: [-4, ['write', 'movablekeys'], [...W, 'slow'], 0, 0, 0],
     zrandmember: [-2, ['readonly'], [...R, 'slow'], 1, 1, 1],
     zscan: [-3, ['readonly'], [...R, 'slow'], 1, 1, 1],
+    bzpopmin: [-3, ['write', 'noscript', 'blocking', 'fast'], [...W, 'fast', 'blocking'], 1, -2, 1],
+    bzpopmax: [-3, ['write', 'noscript', 'blocking', 'fast'], [...W, 'fast', 'blocking'], 1, -2, 1],
+    bzmpop: [-5, ['write', 'blocking', 'movablekeys'], [...W, 'slow', 'blocking'], 0, 0, 0],
   };
   testDeclarations(expected);
   test('arity errors', withEngine((e) => {
     fails(e, arity('zadd'), 'ZADD', 'z', '1');
     fails(e, arity('zrank'), 'ZRANK', 'z', 'a', 'WITHSCORE'); // WITHSCORE is 7.2
     fails(e, arity('zmpop'), 'ZMPOP', '1', 'z');
+    fails(e, arity('bzpopmin'), 'BZPOPMIN', 'z');
+    fails(e, arity('bzpopmax'), 'BZPOPMAX', 'z');
+    fails(e, arity('bzmpop'), 'BZMPOP', '0', '1', 'z');
   }));
 });
 
@@ -332,6 +338,55 @@ describe('removal', () => {
     fails(e, SYNTAX, 'ZMPOP', '1', 'z', 'MIN', 'COUNT', '1', 'COUNT', '1');
     fails(e, SYNTAX, 'ZMPOP', '1', 'z', 'FOO');
     fails(e, SYNTAX, 'ZMPOP', '9223372036854775807', 'z', 'MIN');
+  }));
+});
+
+// The embedded engine never blocks: with nothing to serve, a blocking
+// command answers null at once, as Redis does inside MULTI.
+describe('blocking pops', () => {
+  const NOT_FLOAT_TIMEOUT = 'ERR timeout is not a float or out of range';
+  const NEGATIVE = 'ERR timeout is negative';
+
+  test('BZPOPMIN / BZPOPMAX reply [key, member, score]', withEngine((e) => {
+    e.call('ZADD', 'z', '1', 'a', '2', 'b', '3.5', 'c', '-inf', 'n');
+    assert.deepEqual(e.call('BZPOPMIN', 'nokey', 'z', '0'), ['z', 'n', '-inf']);
+    assert.deepEqual(e.call('BZPOPMAX', 'z', 'nokey', '0.5'), ['z', 'c', '3.5']);
+    assert.deepEqual(e.call('BZPOPMIN', 'z', '1'), ['z', 'a', '1']);
+    assert.deepEqual(e.call('BZPOPMAX', 'z', '0'), ['z', 'b', '2']);
+    assert.equal(e.call('EXISTS', 'z'), 0); // emptied: deleted
+    assert.equal(e.call('BZPOPMIN', 'z', 'nokey', '0'), null);
+    assert.equal(e.call('BZPOPMAX', 'z', '0.01'), null);
+  }));
+
+  test('BZPOPMIN checks the timeout first, then the keys in order', withEngine((e) => {
+    e.call('SET', 's', 'x');
+    e.call('ZADD', 'z', '1', 'a');
+    fails(e, NOT_FLOAT_TIMEOUT, 'BZPOPMIN', 's', 'x');
+    fails(e, NEGATIVE, 'BZPOPMIN', 's', '-1');
+    fails(e, NEGATIVE, 'BZPOPMAX', 's', 'inf');
+    fails(e, WRONGTYPE, 'BZPOPMIN', 'nokey', 's', 'z', '0');
+    assert.deepEqual(e.call('BZPOPMAX', 'z', 's', '0'), ['z', 'a', '1']); // served before s is looked at
+  }));
+
+  test('BZMPOP replies like ZMPOP', withEngine((e) => {
+    e.call('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c');
+    assert.deepEqual(e.call('BZMPOP', '0', '2', 'nokey', 'z', 'MAX', 'COUNT', '2'), ['z', [['c', '3'], ['b', '2']]]);
+    assert.deepEqual(e.call('BZMPOP', '0.1', '1', 'z', 'min', 'COUNT', '9'), ['z', [['a', '1']]]);
+    assert.equal(e.call('EXISTS', 'z'), 0);
+    assert.equal(e.call('BZMPOP', '0', '2', 'z', 'nokey', 'MIN'), null);
+  }));
+
+  test('BZMPOP errors: numkeys, MIN|MAX, COUNT, the timeout, then types', withEngine((e) => {
+    e.call('SET', 's', 'x');
+    fails(e, 'ERR numkeys should be greater than 0', 'BZMPOP', 'x', '0', 's', 'FOO');
+    fails(e, SYNTAX, 'BZMPOP', 'x', '2', 's', 'MIN');
+    fails(e, SYNTAX, 'BZMPOP', 'x', '9223372036854775807', 's', 'MIN');
+    fails(e, SYNTAX, 'BZMPOP', 'x', '1', 's', 'FOO');
+    fails(e, 'ERR count should be greater than 0', 'BZMPOP', 'x', '1', 's', 'MIN', 'COUNT', '-1');
+    fails(e, SYNTAX, 'BZMPOP', 'x', '1', 's', 'MIN', 'COUNT', '1', 'COUNT', '1');
+    fails(e, NOT_FLOAT_TIMEOUT, 'BZMPOP', 'x', '1', 's', 'MIN');
+    fails(e, NEGATIVE, 'BZMPOP', '-1', '1', 's', 'MIN');
+    fails(e, WRONGTYPE, 'BZMPOP', '0', '2', 'nokey', 's', 'MAX');
   }));
 });
 

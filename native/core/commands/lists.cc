@@ -1,7 +1,12 @@
 // The lists command family: pushes (LPUSH, RPUSH, LPUSHX, RPUSHX), pops
 // (LPOP, RPOP with COUNT, LMPOP), reads (LLEN, LRANGE, LINDEX, LPOS), edits
-// (LSET, LINSERT, LREM, LTRIM) and moves (LMOVE, RPOPLPUSH), with the table
-// that declares them. The data structure is ListValue (list_value.h).
+// (LSET, LINSERT, LREM, LTRIM), moves (LMOVE, RPOPLPUSH) and the blocking
+// pops and move (BLPOP, BRPOP, BLMPOP, BLMOVE), with the table that
+// declares them. The data structure is ListValue (list_value.h).
+//
+// A blocking command never waits here (see Store::blockOn): it serves now
+// exactly as its non-blocking counterpart, or replies null and records the
+// keys it would wait for.
 //
 // Semantics follow Redis 7.0's t_list.c reply for reply, including the order
 // of checks (which arguments are parsed before the key is looked up, and
@@ -28,6 +33,7 @@
 #include "../list_value.h"
 #include "../numbers.h"
 #include "../store.h"
+#include "blocking_args.h"
 #include "mpop_args.h"
 
 namespace ember {
@@ -108,6 +114,19 @@ std::optional<int64_t> intArg(CommandContext& ctx, ByteView arg, std::string_vie
   return v;
 }
 
+// Replies the element popped from `end` (a bulk), removing the key if the
+// list empties.
+void popOne(CommandContext& ctx, ListValue* list, ByteView key, End end) {
+  if (end == End::kLeft) {
+    replyItem(ctx.reply, list->front());
+    list->popFront();
+  } else {
+    replyItem(ctx.reply, list->back());
+    list->popBack();
+  }
+  dropIfEmpty(ctx, list, key);
+}
+
 // Replies up to `count` elements popped from `end` (an array), removing
 // the key if the list empties.
 void popRange(CommandContext& ctx, ListValue* list, ByteView key, End end, uint64_t count) {
@@ -182,14 +201,7 @@ void popGeneric(CommandContext& ctx, End end) {
     return;
   }
   if (!has_count) {
-    ListItem item = end == End::kLeft ? list->front() : list->back();
-    replyItem(ctx.reply, item);
-    if (end == End::kLeft) {
-      list->popFront();
-    } else {
-      list->popBack();
-    }
-    dropIfEmpty(ctx, list, key);
+    popOne(ctx, list, key, end);
     return;
   }
   popRange(ctx, list, key, end, static_cast<uint64_t>(count));
@@ -197,6 +209,58 @@ void popGeneric(CommandContext& ctx, End end) {
 
 void lpopCommand(CommandContext& ctx) { popGeneric(ctx, End::kLeft); }
 void rpopCommand(CommandContext& ctx) { popGeneric(ctx, End::kRight); }
+
+// The walk of Redis's mpopGenericCommand and blockingPopGenericCommand over
+// the keys argv[first, last): the first list found is popped; a key of
+// another type met before it is an error (false, after replying it); keys
+// after it are not looked at. *found is null when no key holds a list.
+bool findFirstList(CommandContext& ctx, size_t first, size_t last, size_t* index, ListValue** found) {
+  for (size_t j = first; j < last; j++) {
+    if (!lookupList(ctx, ctx.arg(j), true, found)) return false;
+    if (*found) {
+      *index = j;
+      return true;
+    }
+  }
+  return true;
+}
+
+// Pops from the first list of argv[first, last). Without `count` one
+// element, replied [key, element] (BLPOP, BRPOP); with it up to `count`,
+// replied [key, [element ...]] (LMPOP, BLMPOP). With nothing to pop the
+// reply is a null array, and a blocking command (`block_ms` set) also
+// records that it waits for those keys.
+void popFirstList(CommandContext& ctx, size_t first, size_t last, End end, std::optional<int64_t> count,
+                  std::optional<int64_t> block_ms) {
+  size_t index = 0;
+  ListValue* list;
+  if (!findFirstList(ctx, first, last, &index, &list)) return;
+  if (!list) {
+    ctx.reply.nullArray();
+    if (block_ms) blockOnKeys(ctx, first, last, *block_ms);
+    return;
+  }
+  ByteView key = ctx.arg(index);
+  ctx.reply.array(2);
+  ctx.reply.bulk(key);
+  if (count) {
+    popRange(ctx, list, key, end, static_cast<uint64_t>(*count));
+  } else {
+    popOne(ctx, list, key, end);
+  }
+}
+
+// Redis's blockingPopGenericCommand for BLPOP / BRPOP key [key ...]
+// timeout: the timeout is checked first, then the keys in order.
+void blockingPopGeneric(CommandContext& ctx, End end) {
+  const size_t timeout_index = ctx.argc() - 1;
+  std::optional<int64_t> timeout = parseBlockingTimeout(ctx, ctx.arg(timeout_index));
+  if (!timeout) return;
+  popFirstList(ctx, 1, timeout_index, end, std::nullopt, timeout);
+}
+
+void blpopCommand(CommandContext& ctx) { blockingPopGeneric(ctx, End::kLeft); }
+void brpopCommand(CommandContext& ctx) { blockingPopGeneric(ctx, End::kRight); }
 
 // ---------------------------------------------------------------------------
 // Reads
@@ -496,28 +560,47 @@ void lmoveCommand(CommandContext& ctx) {
 
 void rpoplpushCommand(CommandContext& ctx) { lmoveGeneric(ctx, End::kRight, End::kLeft); }
 
-// Redis's lmpopGenericCommand + mpopGenericCommand: LMPOP numkeys key...
-// LEFT|RIGHT [COUNT n]. Keys are visited in order; the first non-empty
-// list is popped (a wrong type met before it is an error).
-void lmpopCommand(CommandContext& ctx) {
-  std::optional<size_t> where_index = parseMpopNumkeys(ctx);
+// Redis's blmoveGenericCommand: BLMOVE source destination LEFT|RIGHT
+// LEFT|RIGHT timeout. Only the source is looked at before blocking: with
+// no source list the reply is null whatever the destination holds; with
+// one, this is LMOVE (which checks the destination's type).
+void blmoveCommand(CommandContext& ctx) {
+  std::optional<End> from = parseEnd(ctx, ctx.arg(3));
+  if (!from) return;
+  std::optional<End> to = parseEnd(ctx, ctx.arg(4));
+  if (!to) return;
+  std::optional<int64_t> timeout = parseBlockingTimeout(ctx, ctx.arg(5));
+  if (!timeout) return;
+  ListValue* source;
+  if (!lookupList(ctx, ctx.arg(1), true, &source)) return;
+  if (!source) {
+    ctx.reply.null();
+    blockOnKeys(ctx, 1, 2, *timeout);
+    return;
+  }
+  lmoveGeneric(ctx, *from, *to);
+}
+
+// Redis's lmpopGenericCommand: [B]LMPOP [timeout] numkeys key [key ...]
+// LEFT|RIGHT [COUNT n], numkeys at `numkeys_index`. Checked in Redis's
+// order: numkeys, the end, COUNT, then BLMPOP's timeout (argv[1]).
+void lmpopGeneric(CommandContext& ctx, size_t numkeys_index, bool blocking) {
+  std::optional<size_t> where_index = parseMpopNumkeys(ctx, numkeys_index);
   if (!where_index) return;
   std::optional<End> end = parseEnd(ctx, ctx.arg(*where_index));
   if (!end) return;
   std::optional<int64_t> count = parseMpopCount(ctx, *where_index);
   if (!count) return;
-  for (size_t j = 2; j < *where_index; j++) {
-    ByteView key = ctx.arg(j);
-    ListValue* list;
-    if (!lookupList(ctx, key, true, &list)) return;
-    if (!list) continue;
-    ctx.reply.array(2);
-    ctx.reply.bulk(key);
-    popRange(ctx, list, key, *end, static_cast<uint64_t>(*count));
-    return;
+  std::optional<int64_t> timeout;
+  if (blocking) {
+    timeout = parseBlockingTimeout(ctx, ctx.arg(1));
+    if (!timeout) return;
   }
-  ctx.reply.nullArray();
+  popFirstList(ctx, numkeys_index + 1, *where_index, *end, count, timeout);
 }
+
+void lmpopCommand(CommandContext& ctx) { lmpopGeneric(ctx, 1, false); }
+void blmpopCommand(CommandContext& ctx) { lmpopGeneric(ctx, 2, true); }
 
 // ---------------------------------------------------------------------------
 // The table, as Redis 7.0's COMMAND INFO describes these commands.
@@ -526,6 +609,8 @@ constexpr uint32_t kRead = kAclRead | kAclList;
 constexpr uint32_t kWrite = kAclWrite | kAclList;
 constexpr KeyPositions kOneKey{1, 1, 1};
 constexpr KeyPositions kTwoKeys{1, 2, 1};
+// Every argument but the last (the timeout) is a key.
+constexpr KeyPositions kKeysThenTimeout{1, -2, 1};
 
 constexpr CommandSpec kListCommands[] = {
     {"lpush", -3, kCmdWrite | kCmdDenyOom | kCmdFast, kWrite | kAclFast, kOneKey, lpushCommand},
@@ -545,6 +630,14 @@ constexpr CommandSpec kListCommands[] = {
     {"lmove", 5, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, kTwoKeys, lmoveCommand},
     {"rpoplpush", 3, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, kTwoKeys, rpoplpushCommand},
     {"lmpop", -4, kCmdWrite | kCmdMovableKeys, kWrite | kAclSlow, {0, 0, 0}, lmpopCommand},
+    {"blpop", -3, kCmdWrite | kCmdNoScript | kCmdBlocking, kWrite | kAclSlow | kAclBlocking, kKeysThenTimeout,
+     blpopCommand},
+    {"brpop", -3, kCmdWrite | kCmdNoScript | kCmdBlocking, kWrite | kAclSlow | kAclBlocking, kKeysThenTimeout,
+     brpopCommand},
+    {"blmove", 6, kCmdWrite | kCmdDenyOom | kCmdNoScript | kCmdBlocking, kWrite | kAclSlow | kAclBlocking, kTwoKeys,
+     blmoveCommand},
+    {"blmpop", -5, kCmdWrite | kCmdBlocking | kCmdMovableKeys, kWrite | kAclSlow | kAclBlocking, {0, 0, 0},
+     blmpopCommand},
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
-// The arguments LMPOP and ZMPOP share, parsed as Redis's
-// mpopGenericCommand does: numkeys key [key ...] <where> [COUNT count].
-// Each family reads its own <where> word (LEFT|RIGHT, MIN|MAX) between the
-// two calls, which keeps Redis's order of checks.
+// The arguments LMPOP and ZMPOP (and their blocking forms BLMPOP and
+// BZMPOP, where a timeout comes first) share, parsed as Redis's
+// lmpopGenericCommand / zmpopGenericCommand do: numkeys key [key ...]
+// <where> [COUNT count]. Each family reads its own <where> word
+// (LEFT|RIGHT, MIN|MAX) between the two calls, and the blocking forms
+// their timeout after both, which keeps Redis's order of checks.
 #pragma once
 
 #include <cstdint>
@@ -14,20 +16,22 @@
 
 namespace ember {
 
-// numkeys: a positive integer leaving room for the <where> word. Returns
-// the index of <where>, or nullopt after replying the error.
-inline std::optional<size_t> parseMpopNumkeys(CommandContext& ctx) {
-  std::optional<int64_t> numkeys = parseInt64(ctx.arg(1));
+// numkeys (at `numkeys_index`: 1, or 2 after a timeout): a positive
+// integer leaving room for the <where> word. Returns the index of <where>,
+// or nullopt after replying the error.
+inline std::optional<size_t> parseMpopNumkeys(CommandContext& ctx, size_t numkeys_index = 1) {
+  std::optional<int64_t> numkeys = parseInt64(ctx.arg(numkeys_index));
   if (!numkeys || *numkeys < 1) {
     ctx.reply.error("ERR numkeys should be greater than 0");
     return std::nullopt;
   }
-  // <where> = 1 + numkeys + 1 must be an argument (compared without overflow).
-  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - 2) {
+  // <where> = numkeys_index + numkeys + 1 must be an argument (compared
+  // without overflow; the command's arity keeps argc above numkeys_index + 1).
+  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - numkeys_index - 1) {
     ctx.reply.error(err::kSyntax);
     return std::nullopt;
   }
-  return 2 + static_cast<size_t>(*numkeys);
+  return numkeys_index + 1 + static_cast<size_t>(*numkeys);
 }
 
 // [COUNT count] after <where>: at most once, positive; 1 when absent.

@@ -1,11 +1,16 @@
-// The sorted-sets command family (ZADD, ZRANGE and friends), with the table
-// that declares them. The data structure lives in zset_value.h (listpack /
+// The sorted-sets command family (ZADD, ZRANGE and friends, and the
+// blocking pops BZPOPMIN, BZPOPMAX, BZMPOP), with the table that declares
+// them. The data structure lives in zset_value.h (listpack /
 // skiplist encodings) and the argument texts (scores, score and lex
 // ranges, the score reply format) in zset_ranges.h.
 //
 // Semantics follow Redis 7.0: replies, error texts and the order of checks
 // (options, then numbers, then the key's type), the RESP2 score format
 // ("%.17g"), encodings and when they convert.
+//
+// A blocking command never waits here (see Store::blockOn): it serves now
+// exactly as its non-blocking counterpart, or replies a null array and
+// records the keys it would wait for.
 //
 // Invariants kept here:
 //  - a sorted set in the keyspace is never empty: the command that removes
@@ -40,6 +45,7 @@
 #include "../zset_ranges.h"
 #include "../zset_value.h"
 #include "../zset_walk.h"
+#include "blocking_args.h"
 #include "mpop_args.h"
 
 namespace ember {
@@ -602,9 +608,17 @@ void zremrangebylexCommand(CommandContext& ctx) { zremrangeGeneric(ctx, RemoveBy
 // ---------------------------------------------------------------------------
 // ZPOPMIN / ZPOPMAX
 
+// How popped members are replied, as Redis's genericZpopCommand's
+// emitkey / use_nested_array (RESP2):
+enum class PopReply {
+  kFlat,        // [member, score, ...]                  ZPOPMIN, ZPOPMAX
+  kKeyFlat,     // [key, member, score]                  BZPOPMIN, BZPOPMAX
+  kKeyNested,   // [key, [[member, score], ...]]         ZMPOP, BZMPOP
+};
+
 // Pops up to `count` members from one end of the zset at `key` (which must
-// exist and be a zset) and replies them as a flat member, score array.
-void popAndReply(CommandContext& ctx, ByteView key, ZSetValue* zs, bool max, int64_t count) {
+// exist and be a zset) and replies them in `shape`.
+void popAndReply(CommandContext& ctx, ByteView key, ZSetValue* zs, bool max, int64_t count, PopReply shape) {
   const size_t n = std::min<uint64_t>(static_cast<uint64_t>(count), zs->size());
   std::vector<std::pair<std::string, double>> popped;
   popped.reserve(n);
@@ -615,13 +629,47 @@ void popAndReply(CommandContext& ctx, ByteView key, ZSetValue* zs, bool max, int
       return true;
     });
   }
-  ctx.reply.array(static_cast<uint32_t>(popped.size() * 2));
+  const auto count32 = static_cast<uint32_t>(popped.size());
+  switch (shape) {
+    case PopReply::kFlat:
+      ctx.reply.array(count32 * 2);
+      break;
+    case PopReply::kKeyFlat:
+      ctx.reply.array(count32 * 2 + 1);
+      ctx.reply.bulk(key);
+      break;
+    case PopReply::kKeyNested:
+      ctx.reply.array(2);
+      ctx.reply.bulk(key);
+      ctx.reply.array(count32);
+      break;
+  }
   for (const auto& [m, s] : popped) {
     zs->remove(m);
+    if (shape == PopReply::kKeyNested) ctx.reply.array(2);
     ctx.reply.bulk(m);
     replyScore(ctx.reply, s);
   }
   removeIfEmpty(ctx, key, zs);
+}
+
+// Pops from the first key of argv[first, last) that exists, as Redis's
+// genericZpopCommand and blockingGenericZpopCommand walk them: a key of
+// another type met first is an error; keys after the one popped are not
+// looked at. With nothing to pop the reply is a null array, and a blocking
+// command (`block_ms` set) also records that it waits for those keys.
+void popFirstZset(CommandContext& ctx, size_t first, size_t last, bool max, int64_t count, PopReply shape,
+                  std::optional<int64_t> block_ms) {
+  for (size_t k = first; k < last; k++) {
+    ZSetValue* zs;
+    if (!lookupZset(ctx, ctx.arg(k), true, &zs)) return;
+    if (zs) {
+      popAndReply(ctx, ctx.arg(k), zs, max, count, shape);
+      return;
+    }
+  }
+  ctx.reply.nullArray();
+  if (block_ms) blockOnKeys(ctx, first, last, *block_ms);
 }
 
 void zpopGeneric(CommandContext& ctx, bool max) {
@@ -644,11 +692,24 @@ void zpopGeneric(CommandContext& ctx, bool max) {
     ctx.reply.array(0);
     return;
   }
-  popAndReply(ctx, ctx.arg(1), zs, max, count);
+  popAndReply(ctx, ctx.arg(1), zs, max, count, PopReply::kFlat);
 }
 
 void zpopminCommand(CommandContext& ctx) { zpopGeneric(ctx, false); }
 void zpopmaxCommand(CommandContext& ctx) { zpopGeneric(ctx, true); }
+
+// BZPOPMIN / BZPOPMAX key [key ...] timeout (Redis's
+// blockingGenericZpopCommand): the timeout is checked first, then the keys
+// in order.
+void bzpopGeneric(CommandContext& ctx, bool max) {
+  const size_t timeout_index = ctx.argc() - 1;
+  std::optional<int64_t> timeout = parseBlockingTimeout(ctx, ctx.arg(timeout_index));
+  if (!timeout) return;
+  popFirstZset(ctx, 1, timeout_index, max, 1, PopReply::kKeyFlat, timeout);
+}
+
+void bzpopminCommand(CommandContext& ctx) { bzpopGeneric(ctx, false); }
+void bzpopmaxCommand(CommandContext& ctx) { bzpopGeneric(ctx, true); }
 
 // ---------------------------------------------------------------------------
 // ZUNION / ZINTER / ZDIFF (+STORE), ZINTERCARD
@@ -857,10 +918,12 @@ void zdiffCommand(CommandContext& ctx) { zsetOpGeneric(ctx, std::nullopt, 1, Set
 void zintercardCommand(CommandContext& ctx) { zsetOpGeneric(ctx, std::nullopt, 1, SetOp::kInter, true); }
 
 // ---------------------------------------------------------------------------
-// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+// [B]ZMPOP [timeout] numkeys key [key ...] MIN|MAX [COUNT count]
 
-void zmpopCommand(CommandContext& ctx) {
-  std::optional<size_t> where = parseMpopNumkeys(ctx);
+// Redis's zmpopGenericCommand, numkeys at `numkeys_index`. Checked in
+// Redis's order: numkeys, MIN|MAX, COUNT, then BZMPOP's timeout (argv[1]).
+void zmpopGeneric(CommandContext& ctx, size_t numkeys_index, bool blocking) {
+  std::optional<size_t> where = parseMpopNumkeys(ctx, numkeys_index);
   if (!where) return;
   const size_t where_idx = *where;
   bool max;
@@ -872,36 +935,18 @@ void zmpopCommand(CommandContext& ctx) {
     ctx.reply.error(err::kSyntax);
     return;
   }
-  std::optional<int64_t> parsed_count = parseMpopCount(ctx, where_idx);
-  if (!parsed_count) return;
-  const int64_t count = *parsed_count;
-  for (size_t k = 2; k < where_idx; k++) {
-    ByteView key = ctx.arg(k);
-    ZSetValue* zs;
-    if (!lookupZset(ctx, key, true, &zs)) return;
-    if (!zs) continue;
-    const size_t n = std::min<uint64_t>(static_cast<uint64_t>(count), zs->size());
-    std::vector<std::pair<std::string, double>> popped;
-    popped.reserve(n);
-    size_t first = max ? zs->size() - n : 0, last = max ? zs->size() - 1 : n - 1;
-    zs->forRange(first, last, max, [&](ByteView m, double s) {
-      popped.emplace_back(std::string(m), s);
-      return true;
-    });
-    ctx.reply.array(2);
-    ctx.reply.bulk(key);
-    ctx.reply.array(static_cast<uint32_t>(popped.size()));
-    for (const auto& [m, s] : popped) {
-      zs->remove(m);
-      ctx.reply.array(2);
-      ctx.reply.bulk(m);
-      replyScore(ctx.reply, s);
-    }
-    removeIfEmpty(ctx, key, zs);
-    return;
+  std::optional<int64_t> count = parseMpopCount(ctx, where_idx);
+  if (!count) return;
+  std::optional<int64_t> timeout;
+  if (blocking) {
+    timeout = parseBlockingTimeout(ctx, ctx.arg(1));
+    if (!timeout) return;
   }
-  ctx.reply.nullArray();
+  popFirstZset(ctx, numkeys_index + 1, where_idx, max, *count, PopReply::kKeyNested, timeout);
 }
+
+void zmpopCommand(CommandContext& ctx) { zmpopGeneric(ctx, 1, false); }
+void bzmpopCommand(CommandContext& ctx) { zmpopGeneric(ctx, 2, true); }
 
 // ---------------------------------------------------------------------------
 // ZRANDMEMBER key [count [WITHSCORES]]
@@ -1077,6 +1122,8 @@ constexpr uint32_t kZWrite = kAclWrite | kAclSortedSet;
 constexpr KeyPositions kOneKey{1, 1, 1};
 constexpr KeyPositions kTwoKeys{1, 2, 1};
 constexpr KeyPositions kNoKeys{0, 0, 0};
+// Every argument but the last (the timeout) is a key.
+constexpr KeyPositions kKeysThenTimeout{1, -2, 1};
 
 constexpr CommandSpec kZSetCommands[] = {
     {"zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, kZWrite | kAclFast, kOneKey, zaddCommand},
@@ -1109,6 +1156,12 @@ constexpr CommandSpec kZSetCommands[] = {
     {"zdiff", -3, kCmdReadonly | kCmdMovableKeys, kZRead | kAclSlow, kNoKeys, zdiffCommand},
     {"zintercard", -3, kCmdReadonly | kCmdMovableKeys, kZRead | kAclSlow, kNoKeys, zintercardCommand},
     {"zmpop", -4, kCmdWrite | kCmdMovableKeys, kZWrite | kAclSlow, kNoKeys, zmpopCommand},
+    {"bzpopmin", -3, kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast, kZWrite | kAclFast | kAclBlocking,
+     kKeysThenTimeout, bzpopminCommand},
+    {"bzpopmax", -3, kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast, kZWrite | kAclFast | kAclBlocking,
+     kKeysThenTimeout, bzpopmaxCommand},
+    {"bzmpop", -5, kCmdWrite | kCmdBlocking | kCmdMovableKeys, kZWrite | kAclSlow | kAclBlocking, kNoKeys,
+     bzmpopCommand},
     {"zrandmember", -2, kCmdReadonly, kZRead | kAclSlow, kOneKey, zrandmemberCommand},
     {"zscan", -3, kCmdReadonly, kZRead | kAclSlow, kOneKey, zscanCommand},
 };

@@ -4,6 +4,10 @@
 // (negative, out of range, int64 edges), counts of 0 and huge counts, and
 // options valid and invalid. Keys are shared with the other families, so
 // WRONGTYPE comes for free.
+//
+// The blocking commands (BLPOP, BRPOP, BLMOVE, BLMPOP) are drawn rarely:
+// on empty keys redis-server waits out their (tiny) timeout, which its
+// timer resolution (hz 10) stretches to ~0.1 s a time.
 import fc from 'fast-check';
 import { cmd, entry, intString, optionGroups, pick, word } from '../commands.mjs';
 
@@ -40,7 +44,10 @@ export function listGenerators(ctx) {
     [3, fc.tuple(word('maxlen'), count)],
     [1, fc.constantFrom(['RANK'], ['COUNT'], ['FOO', '1'], ['MAXLEN'])],
   );
-  const numkeysCall = fc.tuple(
+  // [B]LMPOP [timeout] numkeys key ... LEFT|RIGHT [COUNT n]: `before` is
+  // what comes before numkeys (BLMPOP's timeout).
+  const numkeysCall = (name, before) => fc.tuple(
+    before,
     fc.array(ctx.key, { minLength: 1, maxLength: 3 }),
     pick([10, fc.constant(null)], [1, fc.constantFrom('0', '-1', 'abc', '5', '9223372036854775807')]),
     end,
@@ -49,7 +56,13 @@ export function listGenerators(ctx) {
       [4, fc.tuple(word('count'), count)],
       [1, fc.constantFrom(['COUNT'], ['COUNT', '1', 'COUNT', '2'], ['FOO'])],
     ),
-  ).map(([keys, numkeys, where, opts]) => ['LMPOP', numkeys ?? String(keys.length), ...keys, where, ...opts]);
+  ).map(([pre, keys, numkeys, where, opts]) => [name, ...pre, numkeys ?? String(keys.length), ...keys, where, ...opts]);
+  // BLPOP / BRPOP key [key ...] timeout, or too few arguments.
+  const blockingPop = (name) => pick(
+    [10, fc.tuple(fc.array(ctx.key, { minLength: 1, maxLength: 3 }), ctx.blockTimeout)
+      .map(([keys, t]) => [name, ...keys, t])],
+    [1, fc.constant([name, 'a'])],
+  );
 
   return {
     LPUSH: entry(8, fc.tuple(ctx.key, elements(5)).map(([k, els]) => ['LPUSH', k, ...els])),
@@ -69,7 +82,11 @@ export function listGenerators(ctx) {
     LPOS: entry(3, fc.tuple(ctx.key, element, lposOptions).map(([k, v, o]) => ['LPOS', k, v, ...o])),
     LMOVE: entry(3, cmd('LMOVE', ctx.key, ctx.key, end, end)),
     RPOPLPUSH: entry(2, cmd('RPOPLPUSH', ctx.key, ctx.key)),
-    LMPOP: entry(2, numkeysCall),
+    LMPOP: entry(2, numkeysCall('LMPOP', fc.constant([]))),
+    BLPOP: entry(0.25, blockingPop('BLPOP'), { mutate: false }),
+    BRPOP: entry(0.25, blockingPop('BRPOP'), { mutate: false }),
+    BLMOVE: entry(0.25, cmd('BLMOVE', ctx.key, ctx.key, end, end, ctx.blockTimeout)),
+    BLMPOP: entry(0.25, numkeysCall('BLMPOP', ctx.blockTimeout.map((t) => [t]))),
   };
 }
 

@@ -156,6 +156,11 @@ export function zsetGenerators(ctx) {
     [1, fc.constantFrom('-9223372036854775808', '9223372036854775807', '4611686018427387904', 'x', '200', '-200')],
   );
   const members = (max) => fc.array(member, { minLength: 1, maxLength: max });
+  // BZPOPMIN / BZPOPMAX key [key ...] timeout, or too few arguments.
+  const bzpop = (name) => pick(
+    [10, fc.tuple(fc.array(ctx.key, { minLength: 1, maxLength: 3 }), ctx.blockTimeout).map(([keys, t]) => [name, ...keys, t])],
+    [1, fc.constant([name, 'z'])],
+  );
   return {
     ZADD: entry(14, pick(
       [30, fc.tuple(smallKey, zaddOptions, pairs(4)).map(([k, o, p]) => ['ZADD', k, ...o, ...p])],
@@ -199,6 +204,14 @@ export function zsetGenerators(ctx) {
     ZMPOP: entry(3, fc.tuple(numkeys, fc.oneof(word('min'), word('max'), fc.constant('FOO')),
       optionGroups(2, [4, fc.tuple(word('count'), count)]))
       .map(([[n, keys], w, o]) => ['ZMPOP', n, ...keys, w, ...o])),
+    // Blocking pops: rare, as on empty keys redis-server waits out their
+    // (tiny) timeout, ~0.1 s a time at its hz 10. The timeout is last for
+    // BZPOPMIN/MAX: not mutated (a '0' appended would block for ever).
+    BZPOPMIN: entry(0.25, bzpop('BZPOPMIN'), { mutate: false }),
+    BZPOPMAX: entry(0.25, bzpop('BZPOPMAX'), { mutate: false }),
+    BZMPOP: entry(0.25, fc.tuple(ctx.blockTimeout, numkeys, fc.oneof(word('min'), word('max'), fc.constant('FOO')),
+      optionGroups(2, [4, fc.tuple(word('count'), count)]))
+      .map(([t, [n, keys], w, o]) => ['BZMPOP', t, n, ...keys, w, ...o])),
     ZRANDMEMBER: entry(3, pick(
       [1, cmd('ZRANDMEMBER', ctx.key)],
       [3, cmd('ZRANDMEMBER', ctx.key, randCount)],
