@@ -2,18 +2,43 @@
  * emberkv, embedded: `import { Engine } from 'emberkv'`.
  */
 export { Engine } from './engine.js';
+export type { Argument, EngineOptions, MaxmemoryPolicy, Reply } from './engine.js';
+// The typed method surface Engine shares with Client ('emberkv/client'),
+// and the types of its arguments and results.
 export type {
-  Argument,
+  Async,
+  CommandMethods,
+  Commands,
   CopyOptions,
-  EngineOptions,
+  ExecOptions,
   ExpireCondition,
-  MaxmemoryPolicy,
   GetExOptions,
-  Reply,
+  HScanOptions,
+  HScanPage,
+  Items,
+  ListEnd,
+  LPosOptions,
+  Pairs,
+  Result,
+  ResultMode,
   ScanOptions,
   ScanPage,
   SetOptions,
-} from './engine.js';
+  SScanOptions,
+  SScanPage,
+  Sync,
+  TransactionCommand,
+  TransactionMethods,
+  ZAddMembers,
+  ZAddOptions,
+  ZCombineOptions,
+  ZLimit,
+  ZMember,
+  ZRangeOptions,
+  ZScanOptions,
+  ZScanPage,
+  WatchToken,
+} from './commands/index.js';
 export { EmberError } from './errors.js';
 export type { CommandDescription } from './native.js';
 

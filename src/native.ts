@@ -49,6 +49,24 @@ export interface NativeStore {
   pubsubRemove(id: number): void;
   /** What PUBLISH queued since the last call: [subscriber, channel, message, pattern | null], or null. */
   takePubsubDeliveries(): [number, Buffer, Buffer, Buffer | null][] | null;
+  /**
+   * A Transaction message in: its ReplyBatch if it ran, the EXECABORT
+   * text if a command was rejected (nothing ran), null if its WATCH token
+   * was broken (nothing ran); throws on a malformed message.
+   */
+  execTransaction(message: Uint8Array): Buffer | string | null;
+  /** A WATCH token for these keys (database 0). */
+  watch(keys: readonly Uint8Array[]): number;
+  /** Forgets a WATCH token. */
+  unwatch(token: number): void;
+  /** Blocking commands that cannot serve record what they would wait for (the server's mode). */
+  allowBlocking(on: boolean): void;
+  /** Records the keys pushes make ready (while some call is blocked). */
+  trackReadyKeys(on: boolean): void;
+  /** What the last command would wait for: [timeoutMs (0: for ever), keys], or null. */
+  takeBlockRequest(): [number, Buffer[]] | null;
+  /** Keys that received elements since the last call (each once), or null. */
+  takeReadyKeys(): Buffer[] | null;
   setTime(ms: number | null): void;
   cron(budgetNs: number): CronReport;
   memoryUsed(): number;
@@ -65,6 +83,10 @@ interface NativeAddon {
    * not thrown. Throws on a malformed message.
    */
   decodeReplyBatch(message: Uint8Array, bulkAsBuffer: boolean): unknown[];
+  /** A Command message (a unary Execute's request). */
+  encodeCommand(command: readonly NativeArgument[]): Buffer;
+  /** A Reply message as a JS value (an error reply as an EmberError value). */
+  decodeReply(message: Uint8Array, bulkAsBuffer: boolean): unknown;
   commands(): CommandDescription[];
   setErrorClass(errorClass: typeof EmberError): void;
 }
@@ -90,4 +112,20 @@ export function commandId(name: string): number {
   const id = commandIds.get(name);
   if (id === undefined) throw new Error(`emberkv: the native command table has no '${name}' command`);
   return id;
+}
+
+const blockingCommands = new Set(addon.commands().filter((c) => c.flags.includes('blocking')).map((c) => c.name));
+
+/** Whether the native table flags this command (any case) as blocking (BLPOP, BZPOPMIN, ...). */
+export function isBlockingCommand(name: string | Uint8Array): boolean {
+  if (blockingCommands.size === 0) return false;
+  const text = typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
+  return blockingCommands.has(text.toLowerCase());
+}
+
+/** An argument as the bytes a command gets: strings as UTF-8, numbers and bigints as their decimal text (as the addon converts them). */
+export function argumentBytes(value: NativeArgument): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return Buffer.from(String(value));
 }

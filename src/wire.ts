@@ -30,4 +30,5 @@ function method(name: string, requestStream: boolean, responseStream: boolean): 
 export const emberkvService = {
   Execute: method('Execute', false, false),
   Pipeline: method('Pipeline', true, true),
+  Exec: method('Exec', false, false),
 } satisfies ServiceDefinition;

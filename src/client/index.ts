@@ -15,12 +15,15 @@
  * exponential backoff. Keepalive pings detect a dead connection while idle.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { installAsyncMethods } from '../commands/define.js';
+import { commandDefinitions, type Async, type CommandMethods } from '../commands/index.js';
 import { checkCommandName, type Argument, type Reply } from '../engine.js';
 import { EmberError } from '../errors.js';
-import { addon, type NativeArgument } from '../native.js';
-import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
+import { addon, argumentBytes, isBlockingCommand, type NativeArgument } from '../native.js';
+import { emberkvService } from '../wire.js';
 import { Subscription, type PubSubMessage } from './subscription.js';
+import type { ExecOptions, TransactionCommand, TransactionMethods, WatchToken } from '../commands/transactions.js';
+import { UnaryCalls, typedMethod } from './unary.js';
 
 export interface ClientOptions {
   /** host:port of emberkv-server (default 127.0.0.1:7379). */
@@ -47,19 +50,7 @@ export interface SubscribeOptions {
   patterns?: readonly Argument[];
 }
 
-/** Subscribe's method definition (protobufjs (de)serializers), loaded once. */
-let subscribeMethod: grpc.MethodDefinition<object, unknown> | undefined;
-function subscribeDefinition(): grpc.MethodDefinition<object, unknown> {
-  subscribeMethod ??= (
-    protoLoader.loadSync(PROTO_FILE, { includeDirs: [PROTO_ROOT], keepCase: true, enums: String, defaults: true })[
-      SERVICE_NAME
-    ] as grpc.ServiceDefinition
-  ).Subscribe as grpc.MethodDefinition<object, unknown>;
-  return subscribeMethod;
-}
 
-const toBytes = (value: Argument): Buffer =>
-  Buffer.isBuffer(value) ? value : value instanceof Uint8Array ? Buffer.from(value) : Buffer.from(String(value));
 
 /** Turns Buffers in a reply decoded with bulk-as-Buffer into strings (maps and sets render as arrays). */
 function bulksToStrings(value: unknown): unknown {
@@ -68,7 +59,7 @@ function bulksToStrings(value: unknown): unknown {
   return value;
 }
 
-export class Client {
+export class Client implements CommandMethods<Async>, TransactionMethods<Async> {
   readonly #client: grpc.Client;
   #stream: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
   /** Commands of the current tick, not sent yet. */
@@ -81,6 +72,12 @@ export class Client {
   #closed = false;
   /** Called once nothing is in flight (close() waits this way). */
   #onIdle: (() => void)[] = [];
+  /** Blocking commands and transactions, each a unary call of its own. */
+  readonly #unary: UnaryCalls;
+  /** Called when a batch in flight is answered (or fails): see #inFlightAnswered. */
+  readonly #afterBatch = new Map<Pending[], (() => void)[]>();
+  /** Set while a watch() or exec() is pending: later commands wait for it. */
+  #barrier: Promise<void> | undefined;
 
   constructor(options: ClientOptions = {}) {
     const maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
@@ -91,6 +88,75 @@ export class Client {
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
     });
+    this.#unary = new UnaryCalls(this.#client);
+  }
+
+  /**
+   * WATCH: a token for these keys. exec() with it runs its transaction
+   * only if none of them was modified (written, deleted, expired, evicted)
+   * in between; pass it to unwatch() if the transaction is not run.
+   */
+  watch(...keys: Argument[]): Promise<WatchToken> {
+    if (this.#closed) return Promise.reject(new Error('emberkv: the client is closed'));
+    return this.#inOrder(() => this.#unary.watch(keys));
+  }
+
+  /** Releases a WATCH token without running a transaction. */
+  unwatch(token: WatchToken): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('emberkv: the client is closed'));
+    return this.#unary.unwatch(token);
+  }
+
+  /**
+   * MULTI/EXEC: runs the commands back to back, with nothing else in
+   * between. Resolves with their replies (a command's error as an
+   * EmberError in its place: no rollback, as Redis), or null if
+   * `options.watch`'s keys changed (nothing ran). Rejects with an
+   * EXECABORT EmberError, nothing run, if a command is unknown or has the
+   * wrong number of arguments.
+   */
+  exec(commands: readonly TransactionCommand[], options: ExecOptions = {}): Promise<Reply[] | null> {
+    if (this.#closed) return Promise.reject(new Error('emberkv: the client is closed'));
+    return this.#inOrder(() => this.#unary.exec(commands, options.watch));
+  }
+
+  /**
+   * Runs a unary call in the order it was issued among pipelined commands
+   * and other such calls: after the ones issued before it are answered,
+   * and before the ones issued after it are sent.
+   */
+  #inOrder<T>(send: () => Promise<T>): Promise<T> {
+    this.#flush();
+    const result = Promise.all([this.#inFlightAnswered(), this.#barrier]).then(send);
+    const barrier = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#barrier = barrier;
+    void barrier.then(() => {
+      if (this.#barrier === barrier) this.#barrier = undefined;
+      this.#flush();
+    });
+    return result;
+  }
+
+  /** Resolves once every batch now in flight is answered or has failed. */
+  #inFlightAnswered(): Promise<void> {
+    const last = this.#inFlight.at(-1);
+    if (!last) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.#afterBatch.get(last);
+      if (waiting) waiting.push(resolve);
+      else this.#afterBatch.set(last, [resolve]);
+    });
+  }
+
+  /** Batches are answered in order: `batch` being done, so are the ones before it. */
+  #batchDone(batch: Pending[]): void {
+    const waiting = this.#afterBatch.get(batch);
+    if (!waiting) return;
+    this.#afterBatch.delete(batch);
+    for (const resolve of waiting) resolve();
   }
 
   /** Runs any command by name; bulk replies come back as strings. */
@@ -119,17 +185,22 @@ export class Client {
 
   #subscribe<T extends string | Buffer>(options: SubscribeOptions, asBuffers: boolean): Subscription<T> {
     if (this.#closed) throw new Error('emberkv: the client is closed');
-    const method = subscribeDefinition();
-    const request = { channels: (options.channels ?? []).map(toBytes), patterns: (options.patterns ?? []).map(toBytes) };
+    const method = typedMethod('Subscribe');
+    const request = { channels: (options.channels ?? []).map(argumentBytes), patterns: (options.patterns ?? []).map(argumentBytes) };
     const call = this.#client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request);
     return new Subscription<T>(call as never, asBuffers);
   }
 
-  /** Waits for the commands already issued, then closes the connection. */
+  /**
+   * Waits for the commands already issued, then closes the connection.
+   * Blocking commands still waiting are cancelled (they consume nothing).
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
+    while (this.#barrier) await this.#barrier;
     this.#flush();
     this.#closed = true;
+    this.#unary.cancelAll();
     if (this.#inFlight.length) await new Promise<void>((resolve) => this.#onIdle.push(resolve));
     this.#stream?.end();
     this.#client.close();
@@ -141,6 +212,13 @@ export class Client {
       checkCommandName(command);
     } catch (err) {
       return Promise.reject(err);
+    }
+    if (isBlockingCommand(command)) {
+      // It may wait on the server: a unary call of its own, sent once the
+      // commands issued before it are answered; the commands issued after
+      // it do not wait for it.
+      this.#flush();
+      return this.#inFlightAnswered().then(() => this.#unary.execute([command, ...args], asBuffer));
     }
     return new Promise<Reply>((resolve, reject) => {
       this.#queue.push([command, ...(args as NativeArgument[])]);
@@ -154,7 +232,7 @@ export class Client {
 
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#queue.length === 0) return;
+    if (this.#queue.length === 0 || this.#barrier) return;
     const commands = this.#queue;
     const pending = this.#queued;
     this.#queue = [];
@@ -192,6 +270,7 @@ export class Client {
       replies = addon.decodeReplyBatch(message, anyBuffer);
     } catch (err) {
       for (const p of pending) p.reject(err as Error);
+      this.#batchDone(pending);
       this.#checkIdle();
       return;
     }
@@ -200,6 +279,7 @@ export class Client {
       if (reply instanceof EmberError) p.reject(reply);
       else p.resolve(reply as Reply);
     });
+    this.#batchDone(pending);
     this.#checkIdle();
   }
 
@@ -216,10 +296,62 @@ export class Client {
     this.#stream = undefined;
     const failed = this.#inFlight;
     this.#inFlight = [];
-    for (const batch of failed) for (const p of batch) p.reject(err);
+    for (const batch of failed) {
+      for (const p of batch) p.reject(err);
+      this.#batchDone(batch);
+    }
     this.#checkIdle();
   }
 }
 
 export { EmberError, Subscription };
 export type { Argument, PubSubMessage, Reply };
+
+// ---- typed methods ------------------------------------------------------------
+// Engine's typed methods (CommandMethods, each defined once in src/commands/),
+// returning Promises. They run through call() / callBuffer(), so they are
+// auto-pipelined (one tick, one batch) and routed like any command.
+
+export interface Client extends CommandMethods<Async> {}
+
+installAsyncMethods<Client, string>(Client.prototype, commandDefinitions, {
+  resolve: (command) => command,
+  run: (client, command, argv) => client.call(command, ...argv),
+  runBuffer: (client, command, argv) => client.callBuffer(command, ...argv),
+});
+
+export type {
+  Async,
+  CommandMethods,
+  Commands,
+  CopyOptions,
+  ExecOptions,
+  ExpireCondition,
+  GetExOptions,
+  HScanOptions,
+  HScanPage,
+  Items,
+  ListEnd,
+  LPosOptions,
+  Pairs,
+  Result,
+  ResultMode,
+  ScanOptions,
+  ScanPage,
+  SetOptions,
+  SScanOptions,
+  SScanPage,
+  Sync,
+  TransactionCommand,
+  TransactionMethods,
+  ZAddMembers,
+  ZAddOptions,
+  ZCombineOptions,
+  ZLimit,
+  ZMember,
+  ZRangeOptions,
+  ZScanOptions,
+  ZScanPage,
+  WatchToken,
+} from '../commands/index.js';
+// ---- end of typed methods ---------------------------------------------------

@@ -50,18 +50,18 @@ export class SubscriberHub {
       return;
     }
     this.#subscribers.set(id, { call, pendingBytes: 0 });
-    this.#hooks.subscribe(id, channels, patterns);
+    this.#hooks.pubsubSubscribe(id, channels, patterns);
     const drop = () => this.#remove(id);
     call.on('cancelled', drop);
     call.on('error', drop);
     call.on('finish', drop);
-    this.#log.debug({ peer: call.getPeer(), subscriber: id, channels: channels.length, patterns: patterns.length }, 'subscribed');
+    this.#log.info({ peer: call.getPeer(), subscriber: id, channels: channels.length, patterns: patterns.length }, 'subscribed');
     call.write({ kind: 'SUBSCRIBED' });
   }
 
   /** Writes out what PUBLISH queued since the last flush. */
   flush(): void {
-    const deliveries = this.#hooks.takeDeliveries();
+    const deliveries = this.#hooks.takePubsubDeliveries();
     if (!deliveries) return;
     for (const [id, channel, message, pattern] of deliveries) {
       const subscriber = this.#subscribers.get(id);
@@ -97,6 +97,10 @@ export class SubscriberHub {
   }
 
   #remove(id: number): void {
-    if (this.#subscribers.delete(id)) this.#hooks.unsubscribeAll(id);
+    const subscriber = this.#subscribers.get(id);
+    if (!subscriber) return;
+    this.#subscribers.delete(id);
+    this.#hooks.pubsubRemove(id);
+    this.#log.info({ peer: subscriber.call.getPeer(), subscriber: id }, 'unsubscribed');
   }
 }

@@ -16,10 +16,11 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
-import { Engine, serverHooksOf } from '../engine.js';
+import { Engine, TOO_MANY_WATCH_TOKENS, serverHooksOf } from '../engine.js';
 import { EmberError } from '../errors.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
 import type { ServerSettings } from './options.js';
+import { BlockedCalls } from './blocking.js';
 import { SubscriberHub, type SubscribeRequest } from './pubsub.js';
 import { statusForError } from './status.js';
 import { TYPED_RPCS } from './typed.js';
@@ -34,6 +35,10 @@ export interface RunningServer {
    */
   close(graceMs?: number): Promise<void>;
 }
+
+/** Exec's ABORTED message (Redis answers EXEC with a null there). */
+const WATCH_CONFLICT =
+  'a watched key was modified since Watch, or the WATCH token is unknown or expired: the transaction did not run';
 
 function serviceError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
@@ -73,6 +78,23 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   }
   const hooks = serverHooksOf(engine);
   const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
+  const blocked = new BlockedCalls(hooks);
+  // After anything that may have written: deliver what PUBLISH queued,
+  // serve the calls blocked on keys that received elements.
+  const afterRun = (): void => {
+    hub.flush();
+    blocked.serveReady();
+  };
+
+  /** A unary Execute's answer: the Reply message, or its command error as a status. */
+  const answerExecute = (peer: string, callback: grpc.sendUnaryData<Buffer>, reply: Buffer | string): void => {
+    if (typeof reply === 'string') {
+      log.debug({ peer, error: reply }, 'command error');
+      callback(serviceError(statusForError(reply), reply));
+      return;
+    }
+    callback(null, reply);
+  };
 
   const server = new grpc.Server({
     'grpc.max_receive_message_length': settings.maxMessageBytes,
@@ -91,7 +113,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       let reply: object;
       try {
         const result = engine.callBuffer(...(rpc.args(call.request) as [string, ...Buffer[]]));
-        hub.flush();
+        afterRun();
         reply = rpc.reply(result, call.request);
       } catch (err) {
         callback(commandError(err));
@@ -109,34 +131,92 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     },
 
     Execute(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
-      log.debug({ peer: call.getPeer(), rpc: 'Execute', bytes: call.request.length }, 'call');
+      const peer = call.getPeer();
+      log.debug({ peer, rpc: 'Execute', bytes: call.request.length }, 'call');
       let reply: Buffer | string;
       try {
-        reply = hooks.execute(call.request);
-        hub.flush();
+        reply = hooks.execWire(call.request);
+        const wait = hooks.takeBlockRequest();
+        if (wait) {
+          // A blocking command with nothing to serve: its null is held
+          // back until a push serves it or it times out.
+          log.debug({ peer, timeoutMs: wait[0], keys: wait[1].length }, 'blocked');
+          blocked.park(
+            {
+              call,
+              answer: (served) => answerExecute(peer, callback, served),
+              abort: (code, message) => callback(serviceError(code, message)),
+            },
+            wait[0],
+            wait[1],
+          );
+          return;
+        }
+        afterRun();
       } catch (err) {
         callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
         return;
       }
-      if (typeof reply === 'string') {
-        log.debug({ peer: call.getPeer(), error: reply }, 'command error');
-        callback(serviceError(statusForError(reply), reply));
-        return;
-      }
-      callback(null, reply);
+      answerExecute(peer, callback, reply);
     },
 
+    Exec(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
+      const peer = call.getPeer();
+      log.debug({ peer, rpc: 'Exec', bytes: call.request.length }, 'call');
+      let result: Buffer | string | null;
+      try {
+        result = hooks.execTransaction(call.request);
+        afterRun();
+      } catch (err) {
+        callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
+        return;
+      }
+      if (result === null) {
+        callback(serviceError(grpc.status.ABORTED, WATCH_CONFLICT));
+      } else if (typeof result === 'string') {
+        callback(serviceError(grpc.status.INVALID_ARGUMENT, result));
+      } else {
+        callback(null, result);
+      }
+    },
+
+    Watch(call: grpc.ServerUnaryCall<{ keys: Buffer[] }, object>, callback: grpc.sendUnaryData<object>) {
+      log.debug({ peer: call.getPeer(), rpc: 'Watch', keys: call.request.keys.length }, 'call');
+      if (call.request.keys.length === 0) {
+        callback(serviceError(grpc.status.INVALID_ARGUMENT, "ERR wrong number of arguments for 'watch' command"));
+        return;
+      }
+      const token = hooks.watch(call.request.keys);
+      if (token === 0) {
+        callback(serviceError(grpc.status.RESOURCE_EXHAUSTED, TOO_MANY_WATCH_TOKENS));
+        return;
+      }
+      callback(null, { token: String(token) });
+    },
+
+    Unwatch(call: grpc.ServerUnaryCall<{ token: string }, object>, callback: grpc.sendUnaryData<object>) {
+      hooks.unwatch(Number(call.request.token));
+      callback(null, { done: true });
+    },
+
+    // The official Client keeps one Pipeline stream per connection, so
+    // its opening and closing are logged at info as the connection events.
     Pipeline(call: grpc.ServerDuplexStream<Buffer, Buffer>) {
       const peer = call.getPeer();
-      log.debug({ peer }, 'pipeline opened');
+      const opened = Date.now();
+      let batches = 0;
+      log.info({ peer }, 'pipeline opened');
+      const closed = (how: string, level: 'info' | 'warn' = 'info', error?: string): void =>
+        log[level]({ peer, how, batches, ms: Date.now() - opened, ...(error ? { error } : {}) }, 'pipeline closed');
       let failed = false;  // after a malformed batch, later ones are not run
       call.on('data', (batch: Buffer) => {
         if (failed) return;
+        batches++;
         log.debug({ peer, rpc: 'Pipeline', bytes: batch.length }, 'batch');
         let replies: Buffer;
         try {
-          replies = hooks.executeBatch(batch);
-          hub.flush();
+          replies = hooks.execWireBatch(batch);
+          afterRun();
         } catch (err) {
           failed = true;
           log.warn({ peer, error: (err as Error).message }, 'malformed CommandBatch');
@@ -148,9 +228,12 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
           call.once('drain', () => call.resume());
         }
       });
-      call.on('end', () => call.end());
-      call.on('error', (err) => log.debug({ peer, error: err.message }, 'pipeline error'));
-      call.on('cancelled', () => log.debug({ peer }, 'pipeline cancelled'));
+      call.on('end', () => {
+        closed('ended by the client');
+        call.end();
+      });
+      call.on('error', (err) => closed('failed', 'warn', err.message));
+      call.on('cancelled', () => closed('cancelled (connection lost or client gone)'));
     },
   });
 
@@ -180,6 +263,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         health.setStatus('', 'NOT_SERVING');
         health.setStatus(SERVICE_NAME, 'NOT_SERVING');
         hub.closeAll();  // subscriptions never finish on their own
+        blocked.closeAll();  // nor do calls blocked for ever
         const force = setTimeout(() => {
           log.warn({ graceMs }, 'calls still open after the grace period: cancelling them');
           server.forceShutdown();

@@ -14,7 +14,6 @@ export function statusForError(message: string): status {
   if (message.startsWith('ERR unknown command') || message.startsWith('ERR unknown subcommand')) {
     return status.UNIMPLEMENTED;
   }
-  if (message.startsWith('EXECABORT')) return status.ABORTED;
   if (message.startsWith('NOPERM')) return status.PERMISSION_DENIED;
   if (message.startsWith('NOAUTH')) return status.UNAUTHENTICATED;
   // Syntax, arity, not-a-number, out of range, and the rest of ERR.

@@ -6,43 +6,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { Client, EmberError } from 'emberkv/client';
 import { startGrpcServer } from '../support/grpc-server.mjs';
+import { command, loadStubs, unary } from '../support/grpc-stubs.mjs';
 
-const require = createRequire(import.meta.url);
-const PROTO_ROOT = path.join(import.meta.dirname, '..', '..', 'proto');
-const HEALTH_PROTO = require('grpc-health-check').protoPath;
-const REFLECTION_PROTO = path.join(
-  path.dirname(require.resolve('@grpc/reflection/package.json')),
-  'build/proto/grpc/reflection/v1/reflection.proto',
-);
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
-
-function loadStubs(address) {
-  const definition = protoLoader.loadSync(['emberkv/v1/emberkv.proto', HEALTH_PROTO, REFLECTION_PROTO], {
-    includeDirs: [PROTO_ROOT],
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  const pkg = grpc.loadPackageDefinition(definition);
-  const credentials = grpc.credentials.createInsecure();
-  return {
-    emberkv: new pkg.emberkv.v1.EmberKV(address, credentials),
-    health: new pkg.grpc.health.v1.Health(address, credentials),
-    reflection: new pkg.grpc.reflection.v1.ServerReflection(address, credentials),
-  };
-}
-
-const unary = (stub, method, request) =>
-  new Promise((resolve, reject) => stub[method](request, (err, reply) => (err ? reject(err) : resolve(reply))));
-
-const command = (name, ...args) => ({ name: Buffer.from(name), args: args.map((a) => Buffer.from(String(a))) });
 
 describe('emberkv-server', () => {
   let server;
@@ -349,6 +318,12 @@ describe('emberkv-server lifecycle', () => {
     await client.close();
     assert.equal(await server.stop('SIGTERM'), 0);
     assert.ok(server.logs.some((l) => l.msg === 'emberkv-server stopped'));
+    // The client's connection shows in the info-level log, with its peer.
+    const opened = server.logs.find((l) => l.msg === 'pipeline opened');
+    const closed = server.logs.find((l) => l.msg === 'pipeline closed');
+    assert.match(opened?.peer ?? '', /^(ipv4:)?127\.0\.0\.1:\d+$/);
+    assert.equal(closed?.peer, opened.peer);
+    assert.equal(closed.batches, 2);
   });
 
   test('a subscriber that does not read is cut off with RESOURCE_EXHAUSTED; publishers never wait', async () => {

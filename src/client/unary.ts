@@ -1,0 +1,128 @@
+/**
+ * The Client's unary calls, beside its Pipeline stream: blocking commands
+ * (each waits on the server in an Execute call of its own, so it never
+ * holds up the pipelined commands behind it) and transactions (Watch,
+ * Exec, Unwatch). Command and ReplyBatch messages are encoded and decoded
+ * natively, as on the Pipeline; Watch and Unwatch, being rare, use
+ * protobufjs from the proto file.
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { TransactionCommand, WatchToken } from '../commands/transactions.js';
+import type { Argument, Reply } from '../engine.js';
+import { EmberError } from '../errors.js';
+import { addon, argumentBytes, type NativeArgument } from '../native.js';
+import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
+
+
+/** The proto file's method definitions (protobufjs (de)serializers), loaded once. */
+let typedMethods: grpc.ServiceDefinition | undefined;
+export function typedMethod(name: string): grpc.MethodDefinition<object, unknown> {
+  typedMethods ??= protoLoader.loadSync(PROTO_FILE, {
+    includeDirs: [PROTO_ROOT],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+  })[SERVICE_NAME] as grpc.ServiceDefinition;
+  return typedMethods[name] as grpc.MethodDefinition<object, unknown>;
+}
+
+/**
+ * The statuses the server answers a command's own error with (the Redis
+ * text is the message): those reject with an EmberError, as Engine throws;
+ * any other status is a transport failure and rejects with a plain Error.
+ */
+const COMMAND_ERROR_CODES = new Set([
+  grpc.status.INVALID_ARGUMENT,
+  grpc.status.FAILED_PRECONDITION,
+  grpc.status.RESOURCE_EXHAUSTED,
+  grpc.status.UNIMPLEMENTED,
+]);
+
+function callError(err: grpc.ServiceError): Error {
+  return COMMAND_ERROR_CODES.has(err.code) ? new EmberError(err.details) : err;
+}
+
+const identity = (bytes: Buffer): Buffer => bytes;
+
+
+export class UnaryCalls {
+  readonly #client: grpc.Client;
+  /** Calls in flight, cancelled by cancelAll() (a blocked call may wait for ever). */
+  readonly #open = new Set<grpc.ClientUnaryCall>();
+
+  constructor(client: grpc.Client) {
+    this.#client = client;
+  }
+
+  /** One command in an Execute call of its own. */
+  execute(argv: readonly Argument[], asBuffer: boolean): Promise<Reply> {
+    const message = addon.encodeCommand(argv as NativeArgument[]);
+    return this.#call(emberkvService.Execute.path, message).then((reply) => addon.decodeReply(reply, asBuffer) as Reply);
+  }
+
+  /** A token for `keys`: exec() with it runs only if none of them changed meanwhile. */
+  async watch(keys: readonly Argument[]): Promise<WatchToken> {
+    const method = typedMethod('Watch');
+    const reply = await this.#typed<{ token: string }>(method, { keys: keys.map(argumentBytes) });
+    return Number(reply.token);
+  }
+
+  /** Releases a token without running a transaction. */
+  async unwatch(token: WatchToken): Promise<void> {
+    await this.#typed(typedMethod('Unwatch'), { token: String(token) });
+  }
+
+  /**
+   * Runs the commands as one transaction: their replies (a command's error
+   * as an EmberError in its place), or null if the token's keys changed.
+   * Rejects with EXECABORT (nothing ran) if a command is unknown or has
+   * the wrong number of arguments.
+   */
+  async exec(commands: readonly TransactionCommand[], token: WatchToken | undefined): Promise<Reply[] | null> {
+    const message = addon.encodeCommandBatch(commands as unknown as NativeArgument[][], token ?? 0);
+    try {
+      const replies = await this.#call(emberkvService.Exec.path, message);
+      return addon.decodeReplyBatch(replies, false) as Reply[];
+    } catch (err) {
+      if ((err as grpc.ServiceError).code === grpc.status.ABORTED) return null;
+      throw err;
+    }
+  }
+
+  cancelAll(): void {
+    for (const call of this.#open) call.cancel();
+  }
+
+  #call(path: string, message: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const call = this.#client.makeUnaryRequest(path, identity, identity, message, (err, reply) => {
+        this.#open.delete(call);
+        if (err) {
+          reject(err.code === grpc.status.ABORTED ? err : callError(err));
+        } else {
+          resolve(reply as Buffer);
+        }
+      });
+      this.#open.add(call);
+    });
+  }
+
+  #typed<T>(method: grpc.MethodDefinition<object, unknown>, request: object): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const call = this.#client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        (err, reply) => {
+          this.#open.delete(call);
+          if (err) reject(callError(err));
+          else resolve(reply as T);
+        },
+      );
+      this.#open.add(call);
+    });
+  }
+}
