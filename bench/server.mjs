@@ -135,9 +135,12 @@ if (hasRedisServer()) {
   console.log('\n*** redis-server is not on PATH: the redis rows are not measured ***');
 }
 
-const results = new Map(targets.map((t) => [t.label, []]));
+// BENCH_ONLY (a regular expression on the labels) runs some targets only.
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+const chosen = only ? targets.filter((t) => only.test(t.label)) : targets;
+const results = new Map(chosen.map((t) => [t.label, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const t of targets) {
+  for (const t of chosen) {
     const r = await drive(t.op);
     results.get(t.label).push(r);
     console.log(`round ${round + 1} ${t.label}: ${Math.round(r.opsPerSec)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`);
@@ -150,7 +153,7 @@ console.log(
 );
 printTable(
   ['client -> server', 'ops/s', 'p50 ms', 'p99 ms'],
-  targets.map((t) => {
+  chosen.map((t) => {
     const rs = results.get(t.label);
     return [
       t.label,
@@ -160,6 +163,20 @@ printTable(
     ];
   }),
 );
+
+// The goal compares the auto-pipelined Client with ioredis: as a ratio per
+// round (both measured minutes apart at most, under the same noise).
+const ours = results.get(targets[0].label);
+const theirs = results.get('ioredis -> redis-server');
+if (ours && theirs) {
+  const ratios = ours.map((r, i) => r.opsPerSec / theirs[i].opsPerSec).sort((a, b) => a - b);
+  const p99 = ours.map((r, i) => r.p99Ms / theirs[i].p99Ms).sort((a, b) => a - b);
+  console.log(
+    `\nemberkv Client / ioredis, per round: ops/s ${median(ratios).toFixed(2)}x ` +
+      `(${ratios[0].toFixed(2)} .. ${ratios.at(-1).toFixed(2)}), p99 ${median(p99).toFixed(2)}x ` +
+      `(${p99[0].toFixed(2)} .. ${p99.at(-1).toFixed(2)})`,
+  );
+}
 
 await client.close();
 raw.close();

@@ -429,6 +429,30 @@ describe('typed methods: Engine and Client answer alike', () => {
     assert.equal(batches() - before, 1);
   });
 
+  test('16 or more commands of one tick travel as two batches, in order; splitBatches: false keeps one', async () => {
+    const batches = () => server.logs.filter((entry) => entry.msg === 'batch').length;
+    const countBatches = async (issue) => {
+      await delay(50);
+      const before = batches();
+      const replies = await issue();
+      for (let waited = 0; batches() === before && waited < 2000; waited += 5) await delay(5);
+      await delay(50);
+      return { replies, batches: batches() - before };
+    };
+    const increments = (c) => Promise.all(Array.from({ length: 20 }, () => c.incr('split:n')));
+    const split = await countBatches(() => increments(client));
+    assert.deepEqual(split.replies, Array.from({ length: 20 }, (_, i) => i + 1), 'replies in issue order');
+    assert.equal(split.batches, 2);
+    const single = new Client({ address: server.address, splitBatches: false });
+    try {
+      const whole = await countBatches(() => increments(single));
+      assert.deepEqual(whole.replies, Array.from({ length: 20 }, (_, i) => i + 21));
+      assert.equal(whole.batches, 1);
+    } finally {
+      await single.close();
+    }
+  });
+
   test('errors: a command error rejects the Client method and throws from the Engine method', async () => {
     const engine = new Engine({ backgroundUpkeep: false });
     try {
