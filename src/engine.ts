@@ -294,6 +294,14 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
   }
 
   exec(commands: readonly TransactionCommand[], options: ExecOptions = {}): Reply[] | null {
+    return this.#transaction(commands, options, false);
+  }
+
+  execBuffer(commands: readonly TransactionCommand[], options: ExecOptions = {}): Reply[] | null {
+    return this.#transaction(commands, options, true);
+  }
+
+  #transaction(commands: readonly TransactionCommand[], options: ExecOptions, asBuffer: boolean): Reply[] | null {
     // The same native path as the server's Exec RPC: a Transaction message.
     for (const command of commands) checkCommandName(command[0]);
     const message = addon.encodeCommandBatch(commands as unknown as NativeArgument[][], options.watch ?? 0);
@@ -301,7 +309,7 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
     const result = this.#store.execTransaction(message);
     if (result === null) return null;
     if (typeof result === 'string') throw new EmberError(result);
-    return addon.decodeReplyBatch(result, false) as Reply[];
+    return addon.decodeReplyBatch(result, asBuffer) as Reply[];
   }
 
   /** Frees all data; any later use of this engine throws. */

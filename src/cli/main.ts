@@ -17,6 +17,7 @@ import { Client } from '../client/index.js';
 import { EmberError } from '../errors.js';
 import { formatRaw, formatTTY } from './format.js';
 import { splitArgs } from './split.js';
+import { TransactionSession } from './transaction.js';
 
 const USAGE = `Usage: emberkv-cli [-h host] [-p port] [--raw | --no-raw] [command [arg ...]]
 
@@ -58,15 +59,21 @@ function parseOptions(argv: string[]): Options | string {
   return options;
 }
 
-/** Runs one command; the reply as printed (an error reply included, as redis-cli prints it). */
-async function run(client: Client, args: (string | Buffer)[], raw: boolean): Promise<string> {
+/**
+ * Runs one command (at the prompt, transaction commands go through
+ * `session`); the reply as printed (an error reply included, as redis-cli
+ * prints it).
+ */
+async function run(client: Client, args: (string | Buffer)[], raw: boolean, session?: TransactionSession): Promise<string> {
   const [name, ...rest] = args;
-  let reply: unknown;
-  try {
-    reply = await client.callBuffer(name as string, ...rest);
-  } catch (err) {
-    if (!(err instanceof EmberError)) throw err;
-    reply = err;
+  let reply = await session?.handle(client, args);
+  if (reply === undefined) {
+    try {
+      reply = await client.callBuffer(name as string, ...rest);
+    } catch (err) {
+      if (!(err instanceof EmberError)) throw err;
+      reply = err;
+    }
   }
   return raw ? formatRaw(reply) : formatTTY(reply);
 }
@@ -92,6 +99,7 @@ async function interactive(client: Client, options: Options): Promise<void> {
     historySize: 1000,
     terminal: process.stdin.isTTY && process.stdout.isTTY,
   });
+  const session = new TransactionSession();
   rl.prompt();
   for await (const line of rl) {
     const trimmed = line.trim();
@@ -107,7 +115,7 @@ async function interactive(client: Client, options: Options): Promise<void> {
         process.stdout.write('Invalid argument(s)\n');
       } else {
         try {
-          process.stdout.write(`${await run(client, args, options.raw)}\n`);
+          process.stdout.write(`${await run(client, args, options.raw, session)}\n`);
         } catch (err) {
           process.stdout.write(`${connectionFailure(options, err)}\n`);
         }

@@ -131,7 +131,13 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
    */
   exec(commands: readonly TransactionCommand[], options: ExecOptions = {}): Promise<Reply[] | null> {
     if (this.#closed) return Promise.reject(new Error('emberkv: the client is closed'));
-    return this.#inOrder(() => this.#unary.exec(commands, options.watch));
+    return this.#inOrder(() => this.#unary.exec(commands, options.watch, false));
+  }
+
+  /** exec() with bulk replies as Buffers (as callBuffer). */
+  execBuffer(commands: readonly TransactionCommand[], options: ExecOptions = {}): Promise<Reply[] | null> {
+    if (this.#closed) return Promise.reject(new Error('emberkv: the client is closed'));
+    return this.#inOrder(() => this.#unary.exec(commands, options.watch, true));
   }
 
   /**

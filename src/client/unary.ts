@@ -80,11 +80,11 @@ export class UnaryCalls {
    * Rejects with EXECABORT (nothing ran) if a command is unknown or has
    * the wrong number of arguments.
    */
-  async exec(commands: readonly TransactionCommand[], token: WatchToken | undefined): Promise<Reply[] | null> {
+  async exec(commands: readonly TransactionCommand[], token: WatchToken | undefined, asBuffer: boolean): Promise<Reply[] | null> {
     const message = addon.encodeCommandBatch(commands as unknown as NativeArgument[][], token ?? 0);
     try {
       const replies = await this.#call(emberkvService.Exec.path, message);
-      return addon.decodeReplyBatch(replies, false) as Reply[];
+      return addon.decodeReplyBatch(replies, asBuffer) as Reply[];
     } catch (err) {
       if ((err as grpc.ServiceError).code === grpc.status.ABORTED) return null;
       throw err;

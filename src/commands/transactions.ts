@@ -39,4 +39,6 @@ export interface TransactionMethods<M extends ResultMode> {
    * transaction with an EXECABORT EmberError before anything runs.
    */
   exec(commands: readonly TransactionCommand[], options?: ExecOptions): Result<M, Reply[] | null>;
+  /** exec() with bulk replies as Buffers (as callBuffer). */
+  execBuffer(commands: readonly TransactionCommand[], options?: ExecOptions): Result<M, Reply[] | null>;
 }

@@ -57,6 +57,44 @@ describe('emberkv-cli', () => {
     assert.deepEqual(printed, ['OK\n', '"xAy"\n', 'Invalid argument(s)\n']);
   });
 
+  test('interactive MULTI / EXEC / DISCARD / WATCH print as redis-cli does', () => {
+    const prompt = (input) => cli(['--no-raw'], input).stdout.split(/127\.0\.0\.1:\d+> /).filter(Boolean);
+    assert.deepEqual(prompt('MULTI\nSET tx:k 1\nINCR tx:k\nUNWATCH\nEXEC\nEXEC\nquit\n'), [
+      'OK\n',
+      'QUEUED\n',
+      'QUEUED\n',
+      'QUEUED\n',
+      '1) OK\n2) (integer) 2\n3) OK\n',
+      '(error) ERR EXEC without MULTI\n',
+    ]);
+    assert.deepEqual(prompt('WATCH tx:k\nMULTI\nWATCH x\nGET tx:k\nDISCARD\nDISCARD\nquit\n'), [
+      'OK\n',
+      'OK\n',
+      '(error) ERR WATCH inside MULTI is not allowed\n',
+      'QUEUED\n',
+      'OK\n',
+      '(error) ERR DISCARD without MULTI\n',
+    ]);
+    // A key changed after WATCH (here by the same prompt, as by anyone):
+    // EXEC runs nothing and prints (nil).
+    assert.deepEqual(prompt('WATCH tx:k\nSET tx:k 5\nMULTI\nSET tx:k 6\nEXEC\nGET tx:k\nquit\n'), [
+      'OK\n',
+      'OK\n',
+      'OK\n',
+      'QUEUED\n',
+      '(nil)\n',
+      '"5"\n',
+    ]);
+    const aborted = prompt('MULTI\nSET only-key\nEXEC\nquit\n');
+    assert.match(aborted[2], /^\(error\) EXECABORT Transaction discarded because of previous errors: command 1: ERR wrong number of arguments for 'set' command\n$/);
+  });
+
+  test('blocking commands wait on the server: BLPOP times out with (nil)', () => {
+    const started = Date.now();
+    assert.equal(cli(['--no-raw', 'BLPOP', 'cli:empty', '0.2']).stdout, '(nil)\n');
+    assert.ok(Date.now() - started >= 200);
+  });
+
   test('no server: a clear message and exit code 1', async () => {
     const result = spawnSync(process.execPath, [CLI, '-p', '1', 'PING'], { encoding: 'utf8' });
     assert.equal(result.status, 1);
