@@ -80,6 +80,22 @@ export interface EngineOptions {
    * Applies to lists created afterwards.
    */
   listMaxListpackSize?: number;
+
+  // Snapshots. Giving any of these makes the engine persistent: it loads
+  // <dir>/<dbfilename> when constructed (if the file exists; a corrupt
+  // one makes the constructor throw an EmberError naming the file and
+  // the offset), and close() saves it again when `save` has rules.
+
+  /** Directory of the snapshot file (`dir`, default '.'). */
+  dir?: string;
+  /** Name of the snapshot file in `dir` (`dbfilename`, default 'dump.emb'). */
+  dbfilename?: string;
+  /**
+   * Automatic BGSAVE rules, as Redis's `save`: '<seconds> <changes> ...'
+   * pairs ('3600 1 300 100' saves after an hour if one key changed, after
+   * 5 minutes if 100 did); '' (the default) for none.
+   */
+  save?: string;
 }
 
 /** A `maxmemory-policy`: which keys may be evicted, and how they are chosen. */
@@ -106,12 +122,16 @@ const CONFIG_OPTIONS = [
   ['zsetMaxListpackEntries', 'zset-max-listpack-entries'],
   ['zsetMaxListpackValue', 'zset-max-listpack-value'],
   ['listMaxListpackSize', 'list-max-listpack-size'],
+  ['dir', 'dir'],
+  ['dbfilename', 'dbfilename'],
+  ['save', 'save'],
 ] as const satisfies readonly (readonly [keyof EngineOptions, string])[];
 
 const UPKEEP_INTERVAL_MS = 100;
 const UPKEEP_BUDGET_NS = 1_000_000;
 
 const CONFIG_ID = commandId('config');
+const SAVE_ID = commandId('save');
 
 /**
  * Methods Engine writes out by hand instead of installing them: get, set,
@@ -159,6 +179,8 @@ export type ServerHooks = Pick<
   | 'pubsubSubscribe'
   | 'pubsubRemove'
   | 'takePubsubDeliveries'
+  | 'loadFromDisk'
+  | 'killBackgroundSave'
 >;
 
 const serverHooks = new WeakMap<Engine, ServerHooks>();
@@ -175,6 +197,8 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
   readonly #clock: (() => number) | undefined;
   #upkeep: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  /** Constructed with a snapshot option: loaded at start, saved at close(). */
+  #persistent = false;
 
   constructor(options: EngineOptions = {}) {
     if (options.clock !== undefined && typeof options.clock !== 'function') {
@@ -202,6 +226,15 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
         throw err;
       }
     }
+    this.#persistent = options.dir !== undefined || options.dbfilename !== undefined || options.save !== undefined;
+    if (this.#persistent) {
+      this.#tick();
+      const loaded = this.#store.loadFromDisk();
+      if (!loaded.ok) {
+        this.#store.close();
+        throw new EmberError(`ERR ${loaded.error}`);
+      }
+    }
     // The store's functions carry their store with them, so they may be
     // handed over unbound.
     const store = this.#store;
@@ -224,6 +257,8 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
       pubsubSubscribe: store.pubsubSubscribe,
       pubsubRemove: store.pubsubRemove,
       takePubsubDeliveries: store.takePubsubDeliveries,
+      loadFromDisk: timed(store.loadFromDisk),
+      killBackgroundSave: store.killBackgroundSave,
     });
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped
@@ -315,9 +350,29 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
   /** Frees all data; any later use of this engine throws. */
   close(): void {
     if (this.#closed) return;
+    let saveError: unknown;
+    if (this.#persistent && this.#saveRules() !== '') {
+      // As Redis at shutdown with save rules: a last SAVE (a running
+      // BGSAVE is stopped first). If it fails the data is still freed,
+      // and close() throws the reason.
+      try {
+        this.#tick();
+        this.#store.killBackgroundSave();
+        this.#store.exec(SAVE_ID);
+      } catch (err) {
+        saveError = err;
+      }
+    }
     this.#closed = true;
     if (this.#upkeep) clearInterval(this.#upkeep);
     this.#store.close();
+    if (saveError) throw saveError;
+  }
+
+  /** CONFIG GET save: the automatic save rules, '' for none. */
+  #saveRules(): string {
+    const [, rules] = this.#store.exec(CONFIG_ID, 'GET', 'save') as [string, string];
+    return rules;
   }
 
   get closed(): boolean {

@@ -28,6 +28,17 @@ export interface CronReport {
 export type NativeArgument = string | Uint8Array | number | bigint;
 
 /** One native store, as the functions bound to it. */
+/** What loading a snapshot file did. */
+export interface SnapshotLoad {
+  ok: boolean;
+  missing: boolean;
+  keys: number;
+  expired: number;
+  bytes: number;
+  ms: number;
+  error: string;
+}
+
 export interface NativeStore {
   /** Runs a command (id or name); bulk replies as strings. */
   exec(command: number | string, ...args: NativeArgument[]): unknown;
@@ -67,6 +78,14 @@ export interface NativeStore {
   takeBlockRequest(): [number, Buffer[]] | null;
   /** Keys that received elements since the last call (each once), or null. */
   takeReadyKeys(): Buffer[] | null;
+  /**
+   * Loads <dir>/<dbfilename> (CONFIG's) into the store, which must hold no
+   * keys. `missing`: there was no file (ok). `error` names the file and
+   * the offset of the first problem.
+   */
+  loadFromDisk(): SnapshotLoad;
+  /** Ends a running BGSAVE child (and removes its temporary file). */
+  killBackgroundSave(): void;
   setTime(ms: number | null): void;
   cron(budgetNs: number): CronReport;
   memoryUsed(): number;

@@ -193,6 +193,33 @@ napi_value MemoryUsed(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// loadFromDisk(): loads <dir>/<dbfilename> (CONFIG's) into the store,
+// which must hold no keys: { ok, missing, keys, expired, bytes, ms, error }
+// (`error` names the file and the offset of the first problem).
+napi_value LoadFromDisk(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  const SnapshotFileLoadResult result = call.handle->store->loadSnapshotFromDisk();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("ok", result.ok);
+  out.Set("missing", result.missing);
+  out.Set("keys", static_cast<double>(result.keys_loaded));
+  out.Set("expired", static_cast<double>(result.keys_expired));
+  out.Set("bytes", static_cast<double>(result.bytes));
+  out.Set("ms", static_cast<double>(result.duration_us) / 1000.0);
+  out.Set("error", result.error);
+  return out;
+}
+
+// killBackgroundSave(): ends a running BGSAVE child, removing its
+// temporary file (before a shutdown's own SAVE, as Redis does).
+napi_value KillBackgroundSave(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  call.handle->store->killBackgroundSave();
+  return nullptr;
+}
+
 // close(): frees the store now; later calls throw.
 napi_value Close(napi_env env, napi_callback_info info) {
   void* data = nullptr;
@@ -212,6 +239,7 @@ Napi::Value CreateStore(const Napi::CallbackInfo& info) {
   static const StoreMethod kMethods[] = {
       {"exec", Exec<false>}, {"execBuffer", Exec<true>}, {"setTime", SetTime},
       {"cron", Cron},        {"memoryUsed", MemoryUsed}, {"close", Close},
+      {"loadFromDisk", LoadFromDisk}, {"killBackgroundSave", KillBackgroundSave},
   };
   std::vector<StoreMethod> methods(std::begin(kMethods), std::end(kMethods));
   for (const StoreMethod& m : serverPathMethods()) methods.push_back(m);

@@ -31,7 +31,8 @@ const CommandTable& CommandTable::instance() {
 
 CommandTable::CommandTable() {
   for (auto family : {stringCommands(), keyCommands(), serverCommands(), listCommands(), hashCommands(),
-                      setCommands(), zsetCommands(), configCommands(), memoryCommands(), pubsubCommands()}) {
+                      setCommands(), zsetCommands(), configCommands(), memoryCommands(), pubsubCommands(),
+                      persistenceCommands()}) {
     for (const CommandSpec& spec : family) commands_.push_back(&spec);
   }
   size_t slots = 16;

@@ -43,5 +43,6 @@ std::span<const CommandSpec> zsetCommands();
 std::span<const CommandSpec> configCommands();
 std::span<const CommandSpec> pubsubCommands();
 std::span<const CommandSpec> memoryCommands();
+std::span<const CommandSpec> persistenceCommands();
 
 }  // namespace ember

@@ -24,6 +24,7 @@ void Keyspace::detachFromStore() {
   // which must not reach the store's watches.
   touchWatchedKeys();
   watches_ = nullptr;
+  dirty_ = &own_dirty_;
   memory_.parent->sub(static_cast<size_t>(memory_.used));
   memory_.parent = nullptr;
   freer_ = nullptr;
@@ -49,7 +50,7 @@ Entry* Keyspace::lookup(ByteView key, uint64_t hash) {
 }
 
 void Keyspace::expireEntry(ByteView key, uint64_t hash) {
-  eraseEntry(key, hash);
+  eraseEntry(key, hash, true);
   stats_.expired_keys++;
 }
 
@@ -130,10 +131,11 @@ void Keyspace::dropEntry(Entry* e) {
   Entry::destroy(memory_, e);
 }
 
-void Keyspace::eraseEntry(ByteView key, uint64_t hash) {
+void Keyspace::eraseEntry(ByteView key, uint64_t hash, bool expired) {
   Entry* e = table_.erase(key, hash);
   if (!e) return;
   noteChanged(key);
+  if (expired) --*dirty_;
   if (e->hasExpire()) expires_count_--;
   dropEntry(e);
 }
@@ -208,6 +210,7 @@ void Keyspace::touchWatchedKeys() {
 
 void Keyspace::clear() {
   touchWatchedKeys();
+  *dirty_ += table_.size();  // as Redis's emptyData: every key dropped
   table_.forEach([this](Entry* e) { dropEntry(e); });
   table_.clear();
   expires_count_ = 0;

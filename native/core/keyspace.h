@@ -65,6 +65,12 @@ class Keyspace {
     watches_ = watches;
     db_index_ = db_index;
   }
+  // Counts every change to a key of this database (each noteChanged, and
+  // each key a clear() drops) into `*dirty`: the store's count of changes
+  // since the last snapshot (Redis's server.dirty). Until called, and after
+  // detachFromStore, changes are counted into a counter of the keyspace's
+  // own that nobody reads (so noteChanged needs no branch for it).
+  void attachDirtyCounter(uint64_t* dirty) { dirty_ = dirty ? dirty : &own_dirty_; }
 
   // Takes this keyspace out of the store's accounting so that another
   // thread may destroy it (FLUSHALL/FLUSHDB ASYNC): its bytes leave
@@ -168,18 +174,23 @@ class Keyspace {
   // may be freed by it) in entry's slot; returns it.
   template <class Reshape>
   Entry* reshape(Entry* entry, Reshape&& reshape);
-  // Removes the entry at key (if any) and frees it (dropEntry).
-  void eraseEntry(ByteView key, uint64_t hash);
   // Frees an entry that left the table: a large collection goes to the
   // background freer, so no command stalls on a million free() calls.
   void dropEntry(Entry* e);
   void expireEntry(ByteView key, uint64_t hash);
+  // Removes the entry at key (if any) and frees it (dropEntry). An expiry
+  // (`expired`) is not counted as a change by the dirty counter (Redis
+  // does not count expirations in server.dirty either: an expired key is
+  // not in a snapshot anyway).
+  void eraseEntry(ByteView key, uint64_t hash, bool expired = false);
   void touch(Entry* e);
   // Every watched key of this database that exists changed (it is being
   // emptied: Redis's touchAllWatchedKeysInDb).
   void touchWatchedKeys();
-  // A key changed (or was opened for a write): tell WATCH.
+  // A key changed (or was opened for a write): tell WATCH, and count it
+  // for the snapshot's dirty counter.
   void noteChanged(ByteView key) {
+    ++*dirty_;
     if (watches_) watches_->touch(db_index_, key);
   }
 
@@ -189,6 +200,8 @@ class Keyspace {
   const CommandClock& clock_;
   OpenTable<Entry, EntryTraits> table_;
   Watches* watches_ = nullptr;
+  uint64_t own_dirty_ = 0;
+  uint64_t* dirty_ = &own_dirty_;
   int db_index_ = 0;
   size_t expires_count_ = 0;
   uint64_t expire_cursor_ = 0;

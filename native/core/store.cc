@@ -43,8 +43,10 @@ Store::Store() : rng_(std::random_device{}()) {
   for (int i = 0; i < kDatabases; i++) {
     dbs_[static_cast<size_t>(i)] = std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_);
     dbs_[static_cast<size_t>(i)]->attachWatches(&watches_, i);
+    dbs_[static_cast<size_t>(i)]->attachDirtyCounter(&persistence_.dirty);
   }
   start_time_ms_ = nowMs();
+  persistence_.lastsave_ms = start_time_ms_;
   run_id_ = randomRunId(rng_);
   applyConfig();
   startup_memory_ = memory_.used;
@@ -55,6 +57,8 @@ void Store::flushAsync(int index) {
   if (slot->size() == 0) return;
   std::unique_ptr<Keyspace> old = std::exchange(slot, std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_));
   slot->attachWatches(&watches_, index);
+  slot->attachDirtyCounter(&persistence_.dirty);
+  persistence_.dirty += old->size();  // as Redis's emptyData: every key dropped
   old->detachFromStore();
   freer_.run([doomed = old.release()] { delete doomed; });
 }
@@ -115,7 +119,7 @@ bool Store::makeRoomFor(const CommandSpec& command, std::span<const ByteView> ar
   return !denyoom || result != Evictor::Result::kFail;
 }
 
-Store::~Store() = default;
+Store::~Store() { killBackgroundSave(); }
 
 void Store::resetStats() {
   // In place: every Keyspace holds a reference to stats_.keyspace.
@@ -201,6 +205,7 @@ Store::CronReport Store::cron(int64_t budget_ns) {
   int64_t deadline = start + budget_ns;
   clock_.beginCommand();
   watches_.expireIdle(nowMs() - kWatchTokenIdleMs);
+  persistenceCron();
   if (evictor_.makeRoom(*this, 0, budget_ns) == Evictor::Result::kRunning) report.more_work = true;
   // Visit databases round-robin across ticks so a busy db 0 cannot starve
   // the others of active expiry.

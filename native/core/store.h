@@ -22,6 +22,7 @@
 #include "lazy_free.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "snapshot_file.h"
 #include "watches.h"
 
 namespace ember {
@@ -65,6 +66,23 @@ struct StoreConfig {
   // List chunk size: negative = bytes per chunk (-1 4 KiB ... -5 64 KiB),
   // positive = entries per chunk, as Redis's list-max-listpack-size.
   int64_t list_max_listpack_size = -2;
+
+  // Snapshots (snapshot_file.h): SAVE and BGSAVE write <dir>/<dbfilename>.
+  // `dir` must be an existing directory; it is kept as given (relative to
+  // the process's working directory when relative: nothing chdir()s, unlike
+  // Redis). `dbfilename` is a plain file name (no '/' or '\\', Redis's rule).
+  std::string dir = ".";
+  std::string dbfilename = "dump.emb";
+  // Automatic BGSAVE rules (Redis's `save <seconds> <changes>` pairs): a
+  // save starts once, for one rule, at least `changes` changes were made
+  // and more than `seconds` seconds passed since the last successful save.
+  // Default: none, so an embedded engine writes no file unless asked
+  // (Redis's default is "3600 1 300 100 60 10000").
+  struct SaveRule {
+    int64_t seconds;
+    int64_t changes;
+  };
+  std::vector<SaveRule> save_rules;
 
   bool lfuPolicy() const { return maxmemory_policy.find("lfu") != std::string::npos; }
 };
@@ -203,12 +221,76 @@ class Store {
   // for them (pubsub.h).
   PubSub& pubsub() { return pubsub_; }
 
+  // ---- Persistence (snapshots; store_persistence.cc) ----
+  //
+  // The dirty counter: changes since the last successful save (Redis's
+  // server.dirty, INFO rdb_changes_since_last_save). Every key a write
+  // touches counts (Keyspace::noteChanged, once per step: a key opened
+  // for a write counts even if nothing changes, and one opened and then
+  // replaced or given a TTL counts twice; Redis counts a command's own
+  // notion of changes instead), every key FLUSHDB/FLUSHALL drops counts
+  // one; reads and expirations do not count.
+  struct PersistenceState {
+    uint64_t dirty = 0;
+    uint64_t dirty_at_fork = 0;   // dirty when the running BGSAVE forked
+    int64_t lastsave_ms = 0;      // last successful save (at start: start time)
+    int64_t bgsave_start_ms = -1;  // the running BGSAVE's start, or -1
+    bool last_bgsave_ok = true;
+    int64_t last_bgsave_time_sec = -1;  // duration of the last BGSAVE
+    int64_t last_bgsave_try_ms = 0;     // last fork attempt (retry delay)
+    std::string last_bgsave_error;      // when !last_bgsave_ok
+    uint64_t saves = 0;                 // saves started (SAVE and BGSAVE forks)
+    uint64_t last_load_keys_loaded = 0;
+    uint64_t last_load_keys_expired = 0;
+  };
+  const PersistenceState& persistence() const { return persistence_; }
+  uint64_t dirty() const { return persistence_.dirty; }
+  // After a failed automatic BGSAVE, the next one is tried
+  // no sooner than this (Redis's CONFIG_BGSAVE_RETRY_DELAY).
+  static constexpr int64_t kBgsaveRetryDelayMs = 5'000;
+
+  // SAVE: writes the snapshot to <dir>/<dbfilename> now, on this thread.
+  // On success the dirty counter is 0 and LASTSAVE is now. Fails (error
+  // "Background save already in progress") while a BGSAVE runs.
+  SnapshotFileSaveResult saveSnapshot();
+
+  // BGSAVE: forks a child that writes the snapshot of this moment
+  // (snapshot_file.h); cron() collects its result.
+  enum class BgsaveStart {
+    kStarted,         // a child is writing
+    kAlreadyRunning,  // a save is running
+    kFailed,          // fork failed (`error` says why)
+  };
+  BgsaveStart bgsave(std::string* error = nullptr);
+  bool bgsaveInProgress() const { return bgsave_child_.pid > 0; }
+  // The running BGSAVE child's pid, or -1.
+  int64_t bgsaveChildPid() const { return bgsave_child_.pid; }
+  // Stops a running BGSAVE (kills the child, removes its temp file), as
+  // Redis does on shutdown or FLUSHALL. The destructor calls it.
+  void killBackgroundSave();
+  // Waits (blocking) for the running BGSAVE to end, then records its
+  // result as cron() would (without starting anything). For a graceful
+  // shutdown and tests.
+  void waitBackgroundSave();
+
+  // Startup: loads <dir>/<dbfilename> into this store, which must hold no
+  // keys. A missing file is ok (result.missing). On success the dirty
+  // counter is 0 and LASTSAVE is the file's modification time; INFO's
+  // rdb_last_load_keys_* report the counts. On error the store is empty
+  // and result.error names the file (and, for bad content, the offset).
+  SnapshotFileLoadResult loadSnapshotFromDisk();
+
   uint64_t randomBits() { return rng_(); }
   int64_t startTimeMs() const { return start_time_ms_; }
   const std::string& runId() const { return run_id_; }
 
  private:
   void applyConfig();
+  // Persistence upkeep in cron(): collects a finished BGSAVE, starts a
+  // scheduled one or one a save rule asks for.
+  void persistenceCron();
+  BgsaveStart startBgsave(std::string* error);
+  void recordBgsaveEnd(SnapshotChildStatus status);
   // The spec that runs argv (a subcommand's, for a container), or nullptr
   // with `error` set.
   static const CommandSpec* resolve(const CommandSpec& command, std::span<const ByteView> argv, std::string& error);
@@ -229,6 +311,9 @@ class Store {
   PubSub pubsub_;
   // Declared before the databases, which report changes to it.
   Watches watches_;
+  // Declared before the databases, which count changes into it.
+  PersistenceState persistence_;
+  SnapshotChild bgsave_child_;
   std::array<std::unique_ptr<Keyspace>, kDatabases> dbs_;
   std::mt19937_64 rng_;
   int64_t start_time_ms_;

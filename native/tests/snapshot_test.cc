@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "check.h"
+#include "store_image.h"
 #include "core/crc64.h"
 #include "core/hash_ref.h"
 #include "core/list_value.h"
@@ -27,22 +28,11 @@
 #include "core/zset_value.h"
 
 using namespace ember;
+using namespace ember::test;
 
 namespace {
 
 constexpr int64_t kT0 = 1'700'000'000'000;  // the manual clock's start
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 // Runs one command on database `db`; returns the reply's first value
 // rendered loosely ("-ERR..." for errors), enough to check success.
@@ -60,64 +50,6 @@ std::string run(Store& store, int db, const std::vector<std::string>& args) {
 void mustRun(Store& store, int db, const std::vector<std::string>& args) {
   std::string r = run(store, db, args);
   if (!r.empty() && r[0] == '-') CHECK_EQ(r, std::string("(no error) for ") + args[0]);
-}
-
-std::string hex64(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
-  return buf;
-}
-
-std::string lengthPrefixed(ByteView s) { return std::to_string(s.size()) + ":" + std::string(s) + ";"; }
-
-// Everything observable about one key, canonical: type, OBJECT ENCODING,
-// expiry, and the value element by element (sets and hashes sorted; zset
-// scores as their bit patterns).
-std::string describe(Entry* e) {
-  std::string out = std::to_string(static_cast<int>(e->type())) + "|" + std::string(e->encodingName()) + "|" +
-                    std::to_string(e->expireAt()) + "|";
-  std::vector<std::string> items;
-  char digits[kInt64DigitsMax];
-  switch (e->type()) {
-    case ValueType::kString:
-      out += lengthPrefixed(e->encoding() == Encoding::kInt ? formatInt64(e->intValue(), digits) : e->stringBytes());
-      return out;
-    case ValueType::kList:
-      for (auto c = e->collectionAs<ListValue>()->begin(); c.valid(); c.next()) out += lengthPrefixed(c.get().bytes(digits));
-      return out;
-    case ValueType::kSet:
-      e->collectionAs<SetValue>()->forEach([&](ByteView m) { items.push_back(lengthPrefixed(m)); });
-      break;
-    case ValueType::kZSet:
-      e->collectionAs<ZSetValue>()->forEach([&](ByteView m, double s) {
-        uint64_t bits;
-        std::memcpy(&bits, &s, 8);
-        out += lengthPrefixed(m) + hex64(bits) + ";";
-      });
-      return out;
-    case ValueType::kHash: {
-      MemoryCounter unused;
-      HashRef(unused, e).forEach([&](ByteView f, ByteView v) { items.push_back(lengthPrefixed(f) + lengthPrefixed(v)); });
-      break;
-    }
-  }
-  std::sort(items.begin(), items.end());
-  for (auto& s : items) out += s;
-  return out;
-}
-
-using DbImage = std::map<std::string, std::string>;
-
-// Every live key of every database, described; expired keys left out.
-std::vector<DbImage> imageOf(Store& store) {
-  std::vector<DbImage> dbs(Store::kDatabases);
-  const int64_t now = store.nowMs();
-  for (int i = 0; i < Store::kDatabases; i++) {
-    store.db(i).forEach([&](Entry* e) {
-      if (!e->isExpiredAt(now)) dbs[static_cast<size_t>(i)][std::string(e->key())] = describe(e);
-    });
-  }
-  return dbs;
 }
 
 size_t totalKeys(Store& store) {
@@ -403,7 +335,7 @@ TEST(random_datasets_round_trip_exactly) {
     Store original;
     DatasetStats stats = fillRandom(original, seed, kSanitized ? 120 : 400, true);
     original.clock().setManualMs(kT0 + 100);  // the "soon" keys are now expired, still in the tables
-    const std::vector<DbImage> before = imageOf(original);
+    const StoreImage before = imageOf(original);
     const size_t present = totalKeys(original);
     std::string image = save(original);
 
@@ -414,7 +346,7 @@ TEST(random_datasets_round_trip_exactly) {
     CHECK_EQ(r.keys_expired, uint64_t{0});
     CHECK_EQ(r.keys_loaded + stats.expiring_soon, uint64_t{present});
     CHECK_EQ(totalKeys(loaded), present - stats.expiring_soon);
-    const std::vector<DbImage> after = imageOf(loaded);
+    const StoreImage after = imageOf(loaded);
     for (int i = 0; i < Store::kDatabases; i++) {
       const DbImage& a = before[static_cast<size_t>(i)];
       const DbImage& b = after[static_cast<size_t>(i)];

@@ -15,6 +15,7 @@ import type { Async, Definitions, ResultMode, Sync } from './define.js';
 import { hashCommands, type HashCommands } from './hashes.js';
 import { keyCommands, type KeyCommands } from './keys.js';
 import { listCommands, type ListCommands } from './lists.js';
+import { persistenceCommands, type PersistenceCommands } from './persistence.js';
 import { pubsubCommands, type PubSubCommands } from './pubsub.js';
 import { serverCommands, type ServerCommands } from './server.js';
 import { setCommands, type SetCommands } from './sets.js';
@@ -30,7 +31,8 @@ export interface CommandMethods<M extends ResultMode>
     SetCommands<M>,
     SortedSetCommands<M>,
     ServerCommands<M>,
-    PubSubCommands<M> {}
+    PubSubCommands<M>,
+    PersistenceCommands<M> {}
 
 /** The typed methods and transactions of either an Engine or a Client: `await` each result. */
 export type Commands = CommandMethods<Sync | Async> & TransactionMethods<Sync | Async>;
@@ -45,6 +47,7 @@ export const commandDefinitions: Definitions<CommandMethods<Sync>> = {
   ...sortedSetCommands,
   ...serverCommands,
   ...pubsubCommands,
+  ...persistenceCommands,
 };
 
 export type { Async, Items, Result, ResultMode, Sync } from './define.js';

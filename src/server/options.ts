@@ -75,9 +75,19 @@ function applyFile(settings: ServerSettings, file: string): void {
   } catch (err) {
     throw new UsageError(`cannot read the config file ${file}: ${(err as Error).message}`);
   }
+  // Several `save <seconds> <changes>` lines add up, as in redis.conf.
+  const saveRules: string[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
+    const save = /^save\s+(.*)$/i.exec(line);
+    if (save) {
+      const rules = save[1]!.trim().replace(/^"(.*)"$/, '$1');
+      if (rules === '') saveRules.length = 0;  // save "" clears the rules before it
+      else saveRules.push(rules);
+      apply(settings, 'save', saveRules.join(' ').trim(), `${file}:${i + 1}`);
+      return;
+    }
     const match = /^(\S+)\s+(.*)$/.exec(line);
     if (!match) throw new UsageError(`${file}:${i + 1}: expected 'name value'`);
     const value = match[2]!.trim().replace(/^"(.*)"$/, '$1');

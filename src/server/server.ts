@@ -11,6 +11,7 @@
  * batches until they drain, so a client that does not read cannot make the
  * server buffer without bound.
  */
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -77,6 +78,17 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     throw err;
   }
   const hooks = serverHooksOf(engine);
+  const [, dir, , dbfilename] = engine.call('CONFIG', 'GET', 'dir', 'dbfilename') as string[];
+  const snapshotFile = path.join(dir!, dbfilename!);
+  const loaded = hooks.loadFromDisk();
+  if (!loaded.ok) {
+    engine.close();
+    throw new Error(loaded.error);
+  }
+  if (!loaded.missing) {
+    const { keys, expired, bytes, ms } = loaded;
+    log.info({ file: snapshotFile, keys, expired, bytes, ms: Math.round(ms) }, 'snapshot loaded');
+  }
   const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
   const blocked = new BlockedCalls(hooks);
   // After anything that may have written: deliver what PUBLISH queued,
@@ -254,6 +266,20 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   }
   log.info({ host: settings.host, port }, 'emberkv-server listening');
 
+  /** With save rules set, a last SAVE once every call is done (as Redis's SIGTERM). */
+  const saveOnShutdown = (): void => {
+    const [, rules] = engine.call('CONFIG', 'GET', 'save') as string[];
+    if (!rules) return;
+    const started = performance.now();
+    try {
+      hooks.killBackgroundSave();
+      engine.call('SAVE');
+      log.info({ file: snapshotFile, ms: Math.round(performance.now() - started) }, 'saved on shutdown');
+    } catch (err) {
+      log.error({ file: snapshotFile, error: (err as Error).message }, 'save on shutdown failed');
+    }
+  };
+
   let closing: Promise<void> | undefined;
   return {
     engine,
@@ -270,6 +296,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         }, graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);
+          saveOnShutdown();
           engine.close();
           log.info('emberkv-server stopped');
           resolve();

@@ -9,6 +9,9 @@
 // checked here too: the Client's methods are the plain definitions.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Engine } from 'emberkv';
 import { Client } from 'emberkv/client';
@@ -33,7 +36,28 @@ const sortedPairs = (pairs) => [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b
  * legitimately unordered or time-dependent, cleanup: commands restoring
  * server-wide settings }.
  */
+// SAVE and BGSAVE write files: into a directory of their own, on both sides.
+const SNAPSHOT_DIR = mkdtempSync(path.join(tmpdir(), 'emberkv-typed-'));
+const inSnapshotDir = [['CONFIG', 'SET', 'dir', SNAPSHOT_DIR]];
+
+/** Waits for a BGSAVE to finish (so the next example starts without one). */
+async function bgsaveDone(db) {
+  // Upkeep collects the finished child: the server's timer, or the Engine's runUpkeep.
+  while ((await db.info('persistence')).includes('rdb_bgsave_in_progress:1')) {
+    if (db instanceof Engine) db.runUpkeep();
+    await delay(5);
+  }
+  return (await db.info('persistence')).match(/rdb_last_bgsave_status:(\w+)/)[1];
+}
+
 const EXAMPLES = {
+  // ---- persistence
+  save: { setup: [...inSnapshotDir, ['SET', 'k', 'v']], run: (db) => db.save() },
+  bgSave: { setup: [...inSnapshotDir, ['SET', 'k', 'v']], run: async (db) => [await db.bgSave(), await bgsaveDone(db)] },
+  // The time differs between a fresh Engine and the running server.
+  lastSave: { run: (db) => db.lastSave(), normalize: (seconds) => Number.isInteger(seconds) && Math.abs(seconds - Date.now() / 1000) < 3600 },
+
+
   // ---- strings
   set: {
     setup: [['SET', 'k', 'old']],
@@ -384,6 +408,7 @@ describe('typed methods: Engine and Client answer alike', () => {
   after(async () => {
     await client?.close();
     await server?.stop();
+    rmSync(SNAPSHOT_DIR, { recursive: true, force: true });
   });
 
   test('every defined method has an example, and every example a method', () => {

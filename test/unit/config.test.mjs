@@ -52,6 +52,9 @@ const DEFAULTS = {
   'zset-max-ziplist-value': '64',
   'list-max-listpack-size': '-2',
   'list-max-ziplist-size': '-2',
+  dbfilename: 'dump.emb',
+  dir: '.',
+  save: '', // Redis: '3600 1 300 100 60 10000' (see StoreConfig)
 };
 
 describe('command table', () => {

@@ -5,6 +5,9 @@
 // not touch. Runs under the sanitizer build too (npm run test:asan).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { Engine, EmberError, commands } from 'emberkv';
 
@@ -38,6 +41,9 @@ const call = fc.tuple(fc.oneof(fc.constantFrom(...names), fc.string({ maxLength:
 
 test('random commands and arguments end in a reply or an EmberError, and leave other data intact', () => {
   const e = new Engine({ backgroundUpkeep: false });
+  // SAVE and BGSAVE write <dir>/dump.emb: keep that out of the working tree.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emberkv-robustness-'));
+  e.call('CONFIG', 'SET', 'dir', dir);
   e.set('sentinel', 'still here');
   fc.assert(
     fc.property(fc.array(call, { maxLength: 30 }), (calls) => {
@@ -56,6 +62,7 @@ test('random commands and arguments end in a reply or an EmberError, and leave o
   );
   assert.equal(e.get('sentinel'), 'still here');
   e.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('glob patterns cannot go exponential', { timeout: 10_000 }, () => {

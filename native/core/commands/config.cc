@@ -15,6 +15,14 @@
 // duplicated name as the client spelled it, or the first bad value's
 // parameter by its row name.
 //
+// Persistence parameters: dir, dbfilename and save, with Redis's rules and
+// error texts. Deliberate deviations: Redis 7.0 refuses CONFIG SET of dir
+// and dbfilename ("can't set protected config") unless started with
+// enable-protected-configs; emberkv allows both (its front ends have no
+// other way to set them at run time). CONFIG GET dir answers the path as
+// configured (Redis answers its working directory, absolute). Redis splits
+// dir at spaces as a multi-word value; emberkv takes the value whole.
+//
 // Deliberate deviation: Redis keeps maxmemory as an unsigned 64-bit number;
 // StoreConfig keeps it signed, so a value above 2^63-1 (which limits
 // nothing either way) is stored, and reported, as 9223372036854775807.
@@ -30,6 +38,7 @@
 #include "../errors.h"
 #include "../glob.h"
 #include "../numbers.h"
+#include "../snapshot_file.h"
 #include "../store.h"
 
 namespace ember {
@@ -42,6 +51,9 @@ enum class ParamKind {
   kMemory,   // a memory value: bytes, or digits with a unit (memtoull)
   kInteger,  // a canonical decimal integer (string2ll)
   kPolicy,   // maxmemory-policy, one of kPolicies
+  kDbFilename,  // dbfilename: a file name, no path
+  kDir,         // dir: an existing, searchable directory
+  kSave,        // save: "<seconds> <changes>" pairs, or "" for none
 };
 
 // Redis checks a value against its C type's range: unsigned types (size_t,
@@ -80,6 +92,9 @@ constexpr Param kParams[] = {
     {"zset-max-ziplist-value", ParamKind::kMemory, &StoreConfig::zset_max_listpack_value, true, 0, kLongMax},
     {"list-max-listpack-size", ParamKind::kInteger, &StoreConfig::list_max_listpack_size, false, kIntMin, kIntMax},
     {"list-max-ziplist-size", ParamKind::kInteger, &StoreConfig::list_max_listpack_size, false, kIntMin, kIntMax},
+    {"dbfilename", ParamKind::kDbFilename, nullptr, false, 0, 0},
+    {"dir", ParamKind::kDir, nullptr, false, 0, 0},
+    {"save", ParamKind::kSave, nullptr, false, 0, 0},
 };
 
 // Redis's maxmemory_policy_enum, in its order (the error lists them so).
@@ -97,8 +112,29 @@ const Param* findParam(ByteView name) {
   return nullptr;
 }
 
+// Redis's getConfigSaveOption: "3600 1 300 100", "" when there is none.
+std::string saveRulesText(const StoreConfig& config) {
+  std::string text;
+  for (const StoreConfig::SaveRule& rule : config.save_rules) {
+    if (!text.empty()) text += ' ';
+    text += std::to_string(rule.seconds) + " " + std::to_string(rule.changes);
+  }
+  return text;
+}
+
 std::string paramValue(const StoreConfig& config, const Param& p) {
-  if (p.kind == ParamKind::kPolicy) return config.maxmemory_policy;
+  switch (p.kind) {
+    case ParamKind::kPolicy:
+      return config.maxmemory_policy;
+    case ParamKind::kDbFilename:
+      return config.dbfilename;
+    case ParamKind::kDir:
+      return config.dir;
+    case ParamKind::kSave:
+      return saveRulesText(config);
+    default:
+      break;
+  }
   char digits[kInt64DigitsMax];
   return std::string(formatInt64(config.*p.field, digits));
 }
@@ -176,8 +212,70 @@ std::string rangeError(const Param& p) {
   return "argument must be between " + min + " and " + max + " inclusive";
 }
 
+// Redis 7.0's setConfigSaveOption: the value is split at every single
+// space (sdssplitlen, so "" or doubled spaces make empty words); one empty
+// word alone means no rules; otherwise an even number of words, each a
+// whole decimal number (strtoll: leading blanks and a sign allowed), the
+// seconds >= 1 and the changes >= 0.
+std::optional<std::string> parseSaveRules(ByteView text, StoreConfig& config) {
+  constexpr std::string_view kInvalid = "Invalid save parameters";
+  std::vector<ByteView> words;
+  for (size_t start = 0;;) {
+    size_t space = text.find(' ', start);
+    words.push_back(text.substr(start, space == ByteView::npos ? ByteView::npos : space - start));
+    if (space == ByteView::npos) break;
+    start = space + 1;
+  }
+  if (words.size() == 1 && words[0].empty()) words.clear();
+  if (words.size() % 2 != 0) return std::string(kInvalid);
+  std::vector<StoreConfig::SaveRule> rules;
+  for (size_t i = 0; i < words.size(); i += 2) {
+    int64_t values[2];
+    for (size_t j = 0; j < 2; j++) {
+      // strtoll's syntax: optional blanks, optional sign, digits; an empty
+      // word reads as 0 (and then fails the range check where it matters).
+      ByteView word = cStringPrefix(words[i + j]);  // strtoll stops at a NUL, and so does its check
+      size_t at = 0;
+      while (at < word.size() && (word[at] == ' ' || (word[at] >= '\t' && word[at] <= '\r'))) at++;
+      bool negative = false;
+      if (at < word.size() && (word[at] == '+' || word[at] == '-')) negative = word[at++] == '-';
+      const size_t digits_start = at;
+      int64_t value = 0;
+      while (at < word.size() && word[at] >= '0' && word[at] <= '9') {
+        int d = word[at++] - '0';
+        value = value > (std::numeric_limits<int64_t>::max() - d) / 10 ? std::numeric_limits<int64_t>::max()
+                                                                       : value * 10 + d;
+      }
+      if (at != word.size() || (at == digits_start && at != 0)) return std::string(kInvalid);
+      values[j] = negative ? -value : value;
+    }
+    if (values[0] < 1 || values[1] < 0) return std::string(kInvalid);
+    rules.push_back({values[0], values[1]});
+  }
+  config.save_rules = std::move(rules);
+  return std::nullopt;
+}
+
 // Parses `text` for `p` into `config`; on failure returns Redis's reason.
 std::optional<std::string> parseInto(const Param& p, ByteView text, StoreConfig& config) {
+  if (p.kind == ParamKind::kDbFilename) {
+    // Redis's isValidDBfilename (pathIsBaseName); the value is a C string.
+    ByteView name = cStringPrefix(text);
+    if (name.find('/') != ByteView::npos || name.find('\\') != ByteView::npos) {
+      return std::string("dbfilename can't be a path, just a filename");
+    }
+    config.dbfilename = std::string(name);
+    return std::nullopt;
+  }
+  if (p.kind == ParamKind::kDir) {
+    // Redis chdir()s and reports strerror; emberkv checks the same and
+    // keeps the path (see StoreConfig::dir).
+    std::string path(cStringPrefix(text));
+    if (auto problem = checkSnapshotDir(path)) return problem;
+    config.dir = std::move(path);
+    return std::nullopt;
+  }
+  if (p.kind == ParamKind::kSave) return parseSaveRules(text, config);
   if (p.kind == ParamKind::kPolicy) {
     auto policy = parsePolicy(text);
     if (!policy) return policyError();

@@ -286,8 +286,9 @@ enum InfoSection : unsigned {
   kInfoMemory = 2,
   kInfoStats = 4,
   kInfoKeyspace = 8,
+  kInfoPersistence = 16,
 };
-constexpr unsigned kInfoDefault = kInfoServer | kInfoMemory | kInfoStats | kInfoKeyspace;
+constexpr unsigned kInfoDefault = kInfoServer | kInfoMemory | kInfoPersistence | kInfoStats | kInfoKeyspace;
 
 struct SectionName {
   unsigned bit;
@@ -296,6 +297,7 @@ struct SectionName {
 constexpr SectionName kSectionNames[] = {
     {kInfoServer, "server"},
     {kInfoMemory, "memory"},
+    {kInfoPersistence, "persistence"},
     {kInfoStats, "stats"},
     {kInfoKeyspace, "keyspace"},
 };
@@ -401,6 +403,26 @@ void infoMemory(CommandContext& ctx, std::string& out) {
   addField(out, "lazyfreed_objects", static_cast<uint64_t>(store.lazyFreer().freed()));
 }
 
+// Redis 7.0's fields, in its order, for what emberkv has: snapshots (no
+// loading in the background, no copy-on-write accounting, no AOF yet).
+void infoPersistence(CommandContext& ctx, std::string& out) {
+  const Store::PersistenceState& p = ctx.store.persistence();
+  const int64_t now = ctx.nowMs();
+  out += "# Persistence\r\n";
+  addField(out, "loading", int64_t{0});
+  addField(out, "rdb_changes_since_last_save", p.dirty);
+  addField(out, "rdb_bgsave_in_progress", int64_t{ctx.store.bgsaveInProgress() ? 1 : 0});
+  addField(out, "rdb_last_save_time", p.lastsave_ms / 1000);
+  addField(out, "rdb_last_bgsave_status", p.last_bgsave_ok ? "ok" : "err");
+  addField(out, "rdb_last_bgsave_time_sec", p.last_bgsave_time_sec);
+  addField(out, "rdb_current_bgsave_time_sec",
+           p.bgsave_start_ms >= 0 ? (now > p.bgsave_start_ms ? (now - p.bgsave_start_ms) / 1000 : 0) : int64_t{-1});
+  addField(out, "rdb_saves", p.saves);
+  addField(out, "rdb_last_load_keys_expired", p.last_load_keys_expired);
+  addField(out, "rdb_last_load_keys_loaded", p.last_load_keys_loaded);
+  addField(out, "aof_enabled", int64_t{0});
+}
+
 void infoStats(CommandContext& ctx, std::string& out) {
   const StoreStats& stats = ctx.store.stats();
   out += "# Stats\r\n";
@@ -444,6 +466,7 @@ void infoCommand(CommandContext& ctx) {
   } kWriters[] = {
       {kInfoServer, infoServer},
       {kInfoMemory, infoMemory},
+      {kInfoPersistence, infoPersistence},
       {kInfoStats, infoStats},
       {kInfoKeyspace, infoKeyspace},
   };

@@ -1,0 +1,188 @@
+// npm run bench:persistence — snapshots of BENCH_KEYS (default 1M) string
+// keys (16-byte keys, 32-byte values), emberkv beside redis-server, in one
+// run:
+//   - SAVE: time to write the whole snapshot synchronously, and its size;
+//   - load: emberkv: time to construct an Engine({ dir }) that loads the
+//     file; Redis: DEBUG RELOAD (save + load) minus its SAVE time;
+//   - BGSAVE: the time the BGSAVE command itself blocks (emberkv: the
+//     fork(); Redis: latest_fork_usec), the whole background save's
+//     duration, and for emberkv the longest event-loop stall while it
+//     runs with a write load going on (SETs of random keys, 500 per
+//     setImmediate turn, so every gap between turns is visible), plus the
+//     extra memory the save costs: the child's Private_Dirty pages (those
+//     copy-on-write has duplicated) sampled from /proc every 10 ms.
+// emberkv runs embedded in this process; redis-server (Debian package) on
+// loopback, loaded through ioredis pipelines. Medians of BENCH_ROUNDS
+// (default 3) where a cell is a time.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Redis from 'ioredis';
+import { Engine } from 'emberkv';
+import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
+import { keyOf, median, printTable, valueOf } from './support.mjs';
+
+const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const now = () => process.hrtime.bigint();
+const infoField = (text, name) => {
+  const match = new RegExp(`^${name}:(-?[\\d.]+)`, 'm').exec(text);
+  if (!match) throw new Error(`INFO has no ${name} field`);
+  return Number(match[1]);
+};
+
+/** The pids of this process's children (the BGSAVE child among them). */
+function childPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+function privateDirtyKb(pid) {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(/^Private_Dirty:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function measureEmberkv() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'emberkv-bench-persist-'));
+  const engine = new Engine({ dir });
+  for (let i = 0; i < KEYS; i++) engine.set(keyOf(i), valueOf(i));
+  const saves = [];
+  const loads = [];
+  const forks = [];
+  const bgsaves = [];
+  const stalls = [];
+  const dirty = [];
+  let bytes = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    let start = now();
+    engine.call('SAVE');
+    saves.push(ms(start));
+    bytes = statSync(path.join(dir, 'dump.emb')).size;
+
+    start = now();
+    const loaded = new Engine({ dir, backgroundUpkeep: false });
+    loads.push(ms(start));
+    if (loaded.dbSize() !== KEYS) throw new Error(`loaded ${loaded.dbSize()} keys, expected ${KEYS}`);
+    loaded.close();
+
+    // BGSAVE under a write load: every gap between two turns of the loop
+    // is a stall a server would show as latency.
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const before = new Set(childPids());
+    delay.enable();
+    start = now();
+    engine.call('BGSAVE');
+    forks.push(ms(start));
+    const child = childPids().find((pid) => !before.has(pid));
+    let maxGap = 0;
+    let maxDirtyKb = 0;
+    let lastSample = 0;
+    let turn = now();
+    let written = 0;
+    await new Promise((resolve) => {
+      const step = () => {
+        const gap = ms(turn);
+        if (gap > maxGap) maxGap = gap;
+        for (let i = 0; i < 500; i++) engine.set(keyOf((written++ * 7919) % KEYS), valueOf(written));
+        if (child && Date.now() - lastSample >= 10) {
+          maxDirtyKb = Math.max(maxDirtyKb, privateDirtyKb(child));
+          lastSample = Date.now();
+        }
+        engine.runUpkeep(0.5);  // what the background timer does: reaps the child
+        if (infoField(engine.info('persistence'), 'rdb_bgsave_in_progress') === 0) {
+          resolve();
+          return;
+        }
+        turn = now();
+        setImmediate(step);
+      };
+      setImmediate(step);
+    });
+    bgsaves.push(ms(start));
+    delay.disable();
+    stalls.push(Math.max(maxGap, delay.max / 1e6));
+    dirty.push(maxDirtyKb / 1024);
+    if (engine.info('persistence').includes('rdb_last_bgsave_status:err')) throw new Error('BGSAVE failed');
+  }
+  engine.close();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    save: median(saves),
+    load: median(loads),
+    fork: median(forks),
+    bgsave: median(bgsaves),
+    stall: median(stalls),
+    dirtyMb: median(dirty),
+    bytes,
+  };
+}
+
+async function measureRedis() {
+  const server = await startRedisServer({ extraArgs: ['--enable-debug-command', 'yes'] });
+  const redis = new Redis({ port: server.port, lazyConnect: true });
+  await redis.connect();
+  for (let i = 0; i < KEYS; i += 1000) {
+    const pipeline = redis.pipeline();
+    for (let j = i; j < Math.min(KEYS, i + 1000); j++) pipeline.set(keyOf(j), valueOf(j));
+    await pipeline.exec();
+  }
+  const saves = [];
+  const loads = [];
+  const forks = [];
+  const bgsaves = [];
+  let bytes = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    let start = now();
+    await redis.save();
+    const save = ms(start);
+    saves.push(save);
+    const dir = (await redis.config('GET', 'dir'))[1];
+    bytes = statSync(path.join(dir, 'dump.rdb')).size;
+    start = now();
+    await redis.call('DEBUG', 'RELOAD');
+    loads.push(Math.max(0, ms(start) - save));
+    start = now();
+    await redis.bgsave();
+    while (infoField(await redis.info('persistence'), 'rdb_bgsave_in_progress') === 1) await new Promise((r) => setTimeout(r, 5));
+    bgsaves.push(ms(start));
+    forks.push(infoField(await redis.info('stats'), 'latest_fork_usec') / 1000);
+  }
+  redis.disconnect();
+  await server.stop();
+  return { save: median(saves), load: median(loads), fork: median(forks), bgsave: median(bgsaves), bytes };
+}
+
+const ember = await measureEmberkv();
+const redis = hasRedisServer() ? await measureRedis() : null;
+const cell = (value, digits = 1) => (value === undefined ? 'n/a' : value.toFixed(digits));
+
+console.log(`\n${KEYS} string keys (16 B keys, 32 B values); times in ms, medians of ${ROUNDS} rounds\n`);
+printTable(
+  ['', 'emberkv', 'redis-server'],
+  [
+    ['SAVE (ms)', cell(ember.save), cell(redis?.save)],
+    ['file size (MB)', cell(ember.bytes / 1e6), cell(redis && redis.bytes / 1e6)],
+    ['load (ms)', cell(ember.load), cell(redis?.load)],
+    ['BGSAVE command: fork (ms)', cell(ember.fork, 2), cell(redis?.fork, 2)],
+    ['BGSAVE until done (ms)', cell(ember.bgsave), cell(redis?.bgsave)],
+    ['longest event-loop stall during BGSAVE, writes going on (ms)', cell(ember.stall, 2), 'n/a'],
+    ["extra memory: the child's copied pages (MB)", cell(ember.dirtyMb), 'n/a'],
+  ],
+);
+if (!redis) console.log('\n*** redis-server is not on PATH: its column is not measured ***');
