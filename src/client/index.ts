@@ -146,8 +146,15 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
    * and before the ones issued after it are sent.
    */
   #inOrder<T>(send: () => Promise<T>): Promise<T> {
-    this.#flush();
-    const result = Promise.all([this.#inFlightAnswered(), this.#barrier]).then(send);
+    // The commands issued before this call go out first: now, or, while
+    // an earlier watch/exec is pending, right after it.
+    const [before, beforePending] = this.#takeQueue();
+    const result = (this.#barrier ?? Promise.resolve())
+      .then(() => {
+        this.#sendBatches(before, beforePending);
+        return this.#inFlightAnswered();
+      })
+      .then(send);
     const barrier = result.then(
       () => undefined,
       () => undefined,
@@ -236,9 +243,12 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
     if (isBlockingCommand(command)) {
       // It may wait on the server: a unary call of its own, sent once the
       // commands issued before it are answered; the commands issued after
-      // it do not wait for it.
+      // it do not wait for it. (While a watch/exec is pending, the queue
+      // goes out when it is done, and this after that.)
       this.#flush();
-      return this.#inFlightAnswered().then(() => this.#unary.execute([command, ...args], asBuffer));
+      return (this.#barrier ?? Promise.resolve())
+        .then(() => this.#inFlightAnswered())
+        .then(() => this.#unary.execute([command, ...args], asBuffer));
     }
     return new Promise<Reply>((resolve, reject) => {
       this.#queue.push([command, ...(args as NativeArgument[])]);
@@ -253,10 +263,19 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#queue.length === 0 || this.#barrier) return;
-    const commands = this.#queue;
-    const pending = this.#queued;
+    this.#sendBatches(...this.#takeQueue());
+  }
+
+  /** The commands queued so far (and their promises), leaving the queue empty. */
+  #takeQueue(): [NativeArgument[][], Pending[]] {
+    const taken: [NativeArgument[][], Pending[]] = [this.#queue, this.#queued];
     this.#queue = [];
     this.#queued = [];
+    return taken;
+  }
+
+  #sendBatches(commands: NativeArgument[][], pending: Pending[]): void {
+    if (commands.length === 0) return;
     if (commands.length < this.#splitAt) {
       this.#send(commands, pending);
       return;

@@ -174,6 +174,21 @@ describe('transactions', () => {
     assert.equal(await client.exec([['GET', 'tx:order']], { watch: await token }), null, 'the later SET changed it');
   });
 
+  test('pipelined commands and transactions of one tick run in the order they were issued', async () => {
+    await client.call('DEL', 'tx:seq', 'tx:seq-list');
+    const issued = [
+      client.exec([['SET', 'tx:seq', '1']]),
+      client.call('APPEND', 'tx:seq', '-a'),
+      client.exec([['APPEND', 'tx:seq', '-e2']]),
+      client.call('APPEND', 'tx:seq', '-b'),
+      client.call('RPUSH', 'tx:seq-list', 'x'),
+      client.call('BLPOP', 'tx:seq-list', 0.05),
+    ];
+    const replies = await Promise.all(issued);
+    assert.equal(await client.call('GET', 'tx:seq'), '1-a-e2-b');
+    assert.deepEqual(replies[5], ['tx:seq-list', 'x'], 'the push issued before the blocking pop ran before it');
+  });
+
   describe('through plain grpc-js stubs', () => {
     test('Watch returns a token, Exec returns a ReplyBatch, a conflict fails with ABORTED', async () => {
       await unary(stub, 'Execute', command('SET', 'tx:stub', '1'));
