@@ -36,6 +36,7 @@
  * Without redis-server on PATH both tests are SKIPPED, loudly.
  */
 import { test } from 'node:test';
+import { commands } from 'emberkv';
 import { hasRedisServer, startRedisServer } from '../support/redis-server.mjs';
 import { KEYS, commandArbitrary, makeContext, resolveArgs, sampleCommands } from '../support/commands.mjs';
 import {
@@ -237,7 +238,7 @@ const isIdletime = (args) => commandName(args) === 'OBJECT' && args.length === 3
  * beside its Pipeline stream, so it is not ordered with the commands issued
  * around it (redis-server's one connection is). Run alone, they are.
  */
-const BLOCKING = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP']);
+const BLOCKING = new Set(commands().filter((c) => c.flags.includes('blocking')).map((c) => c.name.toUpperCase()));
 const isBlocking = (args) => BLOCKING.has(commandName(args));
 /** Commands that need extra commands around them, or ordering, so run outside the pipelined batches. */
 const runsAlone = (args) => ['SCAN', 'HSCAN', 'SSCAN', 'RANDOMKEY', 'DBSIZE'].includes(commandName(args)) || isIdletime(args) ||
