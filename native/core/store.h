@@ -252,7 +252,9 @@ class Store {
   // SAVE: writes the snapshot to <dir>/<dbfilename> now, on this thread.
   // On success the dirty counter is 0 and LASTSAVE is now. Fails (error
   // "Background save already in progress") while a BGSAVE runs.
-  SnapshotFileSaveResult saveSnapshot();
+  // `reset_dirty` false: the dirty counter is kept (FLUSHALL's own save,
+  // as Redis, so that the flush still counts as a change).
+  SnapshotFileSaveResult saveSnapshot(bool reset_dirty = true);
 
   // BGSAVE: forks a child that writes the snapshot of this moment
   // (snapshot_file.h); cron() collects its result.

@@ -9,7 +9,7 @@
 
 namespace ember {
 
-SnapshotFileSaveResult Store::saveSnapshot() {
+SnapshotFileSaveResult Store::saveSnapshot(bool reset_dirty) {
   if (bgsaveInProgress()) {
     SnapshotFileSaveResult busy;
     busy.error = "Background save already in progress";
@@ -19,7 +19,7 @@ SnapshotFileSaveResult Store::saveSnapshot() {
   persistence_.saves++;
   SnapshotFileSaveResult result = saveSnapshotFile(*this, config_.dir, config_.dbfilename);
   if (result.ok) {
-    persistence_.dirty = 0;
+    if (reset_dirty) persistence_.dirty = 0;
     persistence_.lastsave_ms = nowMs();
     persistence_.last_bgsave_ok = true;
     persistence_.last_bgsave_error.clear();

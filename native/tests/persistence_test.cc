@@ -619,6 +619,33 @@ TEST(destroying_the_store_stops_a_running_bgsave) {
 // ---------------------------------------------------------------------------
 // Save rules
 
+TEST(flushall_stops_a_running_bgsave_and_saves_with_rules) {
+  TempDir dir;
+  Store s;
+  useDir(s, dir);
+  for (int i = 0; i < 20'000; i++) mustOk(s, {"SET", "k" + std::to_string(i), "v"});
+  CHECK_EQ(call(s, {"BGSAVE"}), std::string("+Background saving started"));
+  REQUIRE(s.bgsaveInProgress());
+  mustOk(s, {"FLUSHALL"});
+  CHECK(!s.bgsaveInProgress());  // Redis's killRDBChild: it would write dropped data
+  CHECK_EQ(joined(dir.list()), std::string(""));  // no rules: nothing saved, no temp file left
+  // With save rules, FLUSHALL saves the empty data set at once, and the
+  // flush still counts as changes (dirty is kept, as Redis).
+  mustOk(s, {"SET", "a", "1"});
+  mustOk(s, {"SAVE"});
+  mustOk(s, {"CONFIG", "SET", "save", "3600 1"});
+  mustOk(s, {"SET", "b", "1"});
+  const uint64_t before = s.dirty();
+  mustOk(s, {"FLUSHALL", "ASYNC"});
+  CHECK(s.dirty() > before);
+  Store loaded;
+  useDir(loaded, dir);
+  SnapshotFileLoadResult result = loaded.loadSnapshotFromDisk();
+  REQUIRE(result.ok);
+  CHECK(!result.missing);
+  CHECK_EQ(result.keys_loaded, uint64_t{0});
+}
+
 TEST(save_rules_start_a_bgsave_in_cron) {
   TempDir dir;
   Store s;

@@ -118,6 +118,12 @@ void flushallCommand(CommandContext& ctx) {
   const FlushMode mode = parseFlushMode(ctx);
   if (mode == FlushMode::kInvalid) return;
   for (int i = 0; i < Store::kDatabases; i++) flushDatabase(ctx, i, mode);
+  // As Redis's flushAllDataAndResetRDB: a running BGSAVE would write the
+  // data just dropped, so it is stopped; with save rules, the empty data
+  // set is saved at once (a failure there is not FLUSHALL's: it still
+  // answers OK, as Redis does), keeping the dirty count.
+  ctx.store.killBackgroundSave();
+  if (!ctx.store.config().save_rules.empty()) ctx.store.saveSnapshot(false);
   ctx.reply.ok();
 }
 
