@@ -120,7 +120,8 @@ function load(): NativeAddon {
 
 export const addon: NativeAddon = load();
 
-const commandIds = new Map(addon.commands().map((c) => [c.name, c.id]));
+const commandTable = addon.commands();
+const commandIds = new Map(commandTable.map((c) => [c.name, c.id]));
 
 /**
  * The id of a command in the native table. Typed methods resolve their ids
@@ -133,7 +134,7 @@ export function commandId(name: string): number {
   return id;
 }
 
-const blockingCommands = new Set(addon.commands().filter((c) => c.flags.includes('blocking')).map((c) => c.name));
+const blockingCommands = new Set(commandTable.filter((c) => c.flags.includes('blocking')).map((c) => c.name));
 
 /** Whether the native table flags this command (any case) as blocking (BLPOP, BZPOPMIN, ...). */
 export function isBlockingCommand(name: string | Uint8Array): boolean {

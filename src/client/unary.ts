@@ -46,7 +46,6 @@ function callError(err: grpc.ServiceError): Error {
 
 const identity = (bytes: Buffer): Buffer => bytes;
 
-
 export class UnaryCalls {
   readonly #client: grpc.Client;
   /** Calls in flight, cancelled by cancelAll() (a blocked call may wait for ever). */
@@ -59,7 +58,9 @@ export class UnaryCalls {
   /** One command in an Execute call of its own. */
   execute(argv: readonly Argument[], asBuffer: boolean): Promise<Reply> {
     const message = addon.encodeCommand(argv as NativeArgument[]);
-    return this.#call(emberkvService.Execute.path, message).then((reply) => addon.decodeReply(reply, asBuffer) as Reply);
+    return this.#call(emberkvService.Execute.path, identity, identity, message).then(
+      (reply) => addon.decodeReply(reply, asBuffer) as Reply,
+    );
   }
 
   /** A token for `keys`: exec() with it runs only if none of them changed meanwhile. */
@@ -83,7 +84,7 @@ export class UnaryCalls {
   async exec(commands: readonly TransactionCommand[], token: WatchToken | undefined, asBuffer: boolean): Promise<Reply[] | null> {
     const message = addon.encodeCommandBatch(commands as unknown as NativeArgument[][], token ?? 0);
     try {
-      const replies = await this.#call(emberkvService.Exec.path, message);
+      const replies = await this.#call(emberkvService.Exec.path, identity, identity, message);
       return addon.decodeReplyBatch(replies, asBuffer) as Reply[];
     } catch (err) {
       if ((err as grpc.ServiceError).code === grpc.status.ABORTED) return null;
@@ -95,33 +96,24 @@ export class UnaryCalls {
     for (const call of this.#open) call.cancel();
   }
 
-  #call(path: string, message: Buffer): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const call = this.#client.makeUnaryRequest(path, identity, identity, message, (err, reply) => {
-        this.#open.delete(call);
-        if (err) {
-          reject(err.code === grpc.status.ABORTED ? err : callError(err));
-        } else {
-          resolve(reply as Buffer);
-        }
-      });
-      this.#open.add(call);
-    });
+  /** A call with protobufjs (de)serializers from the proto file (Watch, Unwatch). */
+  #typed<T>(method: grpc.MethodDefinition<object, unknown>, request: object): Promise<T> {
+    return this.#call(method.path, method.requestSerialize, method.responseDeserialize as (bytes: Buffer) => T, request);
   }
 
-  #typed<T>(method: grpc.MethodDefinition<object, unknown>, request: object): Promise<T> {
+  /** One unary call, tracked until it ends; a command's error rejects as an EmberError. */
+  #call<Req, T>(
+    path: string,
+    serialize: (request: Req) => Buffer,
+    deserialize: (bytes: Buffer) => T,
+    request: Req,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
-      const call = this.#client.makeUnaryRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
-        request,
-        (err, reply) => {
-          this.#open.delete(call);
-          if (err) reject(callError(err));
-          else resolve(reply as T);
-        },
-      );
+      const call = this.#client.makeUnaryRequest(path, serialize, deserialize, request, (err, reply) => {
+        this.#open.delete(call);
+        if (err) reject(callError(err));
+        else resolve(reply as T);
+      });
       this.#open.add(call);
     });
   }

@@ -45,3 +45,11 @@ export function keysAndLimit(keys: Argument[], limit?: number): Argument[] {
   if (limit !== undefined) args.push('LIMIT', limit);
   return args;
 }
+
+/** The [MATCH pattern] [COUNT count] the SCAN family takes after the cursor. */
+export function scanOptionArguments(options: { match?: Argument; count?: number }): Argument[] {
+  const args: Argument[] = [];
+  if (options.match !== undefined) args.push('MATCH', options.match);
+  if (options.count !== undefined) args.push('COUNT', options.count);
+  return args;
+}

@@ -3,7 +3,7 @@
  * signatures and their one definition each.
  */
 import type { Argument } from '../engine.js';
-import { pairArguments, type Pairs } from './arguments.js';
+import { pairArguments, scanOptionArguments, type Pairs } from './arguments.js';
 import type { Definitions, Items, Page, Result, ResultMode, Sync } from './define.js';
 import { asReplied, flatPairs, isOne, toNumber } from './replies.js';
 
@@ -57,10 +57,7 @@ export interface HashCommands<M extends ResultMode> {
 }
 
 function hScanArguments(key: Argument, cursor: string | number, options: HScanOptions): Argument[] {
-  const args: Argument[] = [key, String(cursor)];
-  if (options.match !== undefined) args.push('MATCH', options.match);
-  if (options.count !== undefined) args.push('COUNT', options.count);
-  return args;
+  return [key, String(cursor), ...scanOptionArguments(options)];
 }
 
 function toHScanPage(raw: unknown): HScanPage {

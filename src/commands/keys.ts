@@ -4,6 +4,7 @@
  */
 import type { Argument } from '../engine.js';
 import type { Definitions, Items, Page, Result, ResultMode, Sync } from './define.js';
+import { scanOptionArguments } from './arguments.js';
 import { asReplied, isOne, toNumber, toNumberOrNull } from './replies.js';
 
 /** Condition of EXPIRE and its siblings (Redis 7). */
@@ -80,9 +81,7 @@ function expireArguments(key: Argument, when: number, condition: ExpireCondition
 }
 
 function scanArguments(cursor: string | number, options: ScanOptions): Argument[] {
-  const args: Argument[] = [cursor];
-  if (options.match !== undefined) args.push('MATCH', options.match);
-  if (options.count !== undefined) args.push('COUNT', options.count);
+  const args: Argument[] = [cursor, ...scanOptionArguments(options)];
   if (options.type !== undefined) args.push('TYPE', options.type);
   return args;
 }

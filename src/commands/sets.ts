@@ -3,7 +3,7 @@
  * and their one definition each.
  */
 import type { Argument } from '../engine.js';
-import { keyAndCount, keysAndLimit } from './arguments.js';
+import { keyAndCount, keysAndLimit, scanOptionArguments } from './arguments.js';
 import type { Definitions, Result, ResultMode, Sync } from './define.js';
 import { asReplied, isOne, toNumber } from './replies.js';
 
@@ -84,12 +84,7 @@ export const setCommands: Definitions<SetCommands<Sync>> = {
   sPop: { command: 'spop', args: keyAndCount, reply: asReplied },
   sScan: {
     command: 'sscan',
-    args: (key, cursor, options = {}) => {
-      const args: Argument[] = [key, cursor];
-      if (options.match !== undefined) args.push('MATCH', options.match);
-      if (options.count !== undefined) args.push('COUNT', options.count);
-      return args;
-    },
+    args: (key, cursor, options = {}) => [key, cursor, ...scanOptionArguments(options)],
     reply: (raw) => {
       const [cursor, members] = raw as [string, string[]];
       return { cursor, members };

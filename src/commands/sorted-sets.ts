@@ -4,7 +4,7 @@
  * numbers ("inf" / "-inf" as ±Infinity); members with scores as ZMembers.
  */
 import type { Argument } from '../engine.js';
-import { keyAndCount, keysAndLimit } from './arguments.js';
+import { keyAndCount, keysAndLimit, scanOptionArguments } from './arguments.js';
 import type { Definitions, Result, ResultMode, Sync } from './define.js';
 import { asReplied, toNumber, toNumberOrNull } from './replies.js';
 
@@ -308,12 +308,7 @@ export const sortedSetCommands: Definitions<SortedSetCommands<Sync>> = {
   zRandMember: { command: 'zrandmember', args: keyAndCount, reply: asReplied },
   zScan: {
     command: 'zscan',
-    args: (key, cursor, options = {}) => {
-      const args: Argument[] = [key, cursor];
-      if (options.match !== undefined) args.push('MATCH', options.match);
-      if (options.count !== undefined) args.push('COUNT', options.count);
-      return args;
-    },
+    args: (key, cursor, options = {}) => [key, cursor, ...scanOptionArguments(options)],
     reply: (raw) => {
       const [cursor, flat] = raw as [string, string[]];
       return { cursor, members: toZMembers(flat) };

@@ -114,9 +114,9 @@ std::optional<int64_t> intArg(CommandContext& ctx, ByteView arg, std::string_vie
   return v;
 }
 
-// Replies the element popped from `end` (a bulk), removing the key if the
-// list empties.
-void popOne(CommandContext& ctx, ListValue* list, ByteView key, End end) {
+// Replies the element at `end` (a bulk) and removes it (the list is not
+// empty).
+void replyAndPop(CommandContext& ctx, ListValue* list, End end) {
   if (end == End::kLeft) {
     replyItem(ctx.reply, list->front());
     list->popFront();
@@ -124,6 +124,12 @@ void popOne(CommandContext& ctx, ListValue* list, ByteView key, End end) {
     replyItem(ctx.reply, list->back());
     list->popBack();
   }
+}
+
+// Replies the element popped from `end` (a bulk), removing the key if the
+// list empties.
+void popOne(CommandContext& ctx, ListValue* list, ByteView key, End end) {
+  replyAndPop(ctx, list, end);
   dropIfEmpty(ctx, list, key);
 }
 
@@ -132,15 +138,7 @@ void popOne(CommandContext& ctx, ListValue* list, ByteView key, End end) {
 void popRange(CommandContext& ctx, ListValue* list, ByteView key, End end, uint64_t count) {
   size_t n = static_cast<size_t>(std::min<uint64_t>(count, list->size()));
   ctx.reply.array(static_cast<uint32_t>(n));
-  for (size_t i = 0; i < n; i++) {
-    if (end == End::kLeft) {
-      replyItem(ctx.reply, list->front());
-      list->popFront();
-    } else {
-      replyItem(ctx.reply, list->back());
-      list->popBack();
-    }
-  }
+  for (size_t i = 0; i < n; i++) replyAndPop(ctx, list, end);
   dropIfEmpty(ctx, list, key);
 }
 
