@@ -628,7 +628,10 @@ TEST(flushall_stops_a_running_bgsave_and_saves_with_rules) {
   REQUIRE(s.bgsaveInProgress());
   mustOk(s, {"FLUSHALL"});
   CHECK(!s.bgsaveInProgress());  // Redis's killRDBChild: it would write dropped data
-  CHECK_EQ(joined(dir.list()), std::string(""));  // no rules: nothing saved, no temp file left
+  // No temp file is left. (The child may have finished and renamed its
+  // file just before the kill, as in Redis: dump.emb may or may not be
+  // there, so only the temp file is checked.)
+  for (const std::string& name : dir.list()) CHECK(name.rfind("temp-", 0) != 0);
   // With save rules, FLUSHALL saves the empty data set at once, and the
   // flush still counts as changes (dirty is kept, as Redis).
   mustOk(s, {"SET", "a", "1"});
