@@ -96,6 +96,29 @@ export interface EngineOptions {
    * 5 minutes if 100 did); '' (the default) for none.
    */
   save?: string;
+
+  // The append-only log (README, "Durability"). With `appendonly: true`
+  // the engine replays <dir>/<appenddirname>/ when constructed (or, the
+  // first time, starts the log from the snapshot file if there is one),
+  // logs every write, and close() writes and fsyncs what is pending.
+
+  /** Log every write (`appendonly`, default false). */
+  appendonly?: boolean;
+  /**
+   * When the log is fsync'd (`appendfsync`): 'always' before each write
+   * call returns (nothing acknowledged is ever lost; slow), 'everysec'
+   * (the default) about once a second off the main thread (a crash loses
+   * at most about a second), 'no' when the kernel decides.
+   */
+  appendfsync?: 'always' | 'everysec' | 'no';
+  /** Base name of the log's files (`appendfilename`, default 'appendonly.aof'). */
+  appendfilename?: string;
+  /** The log's directory inside `dir` (`appenddirname`, default 'appendonlydir'). */
+  appenddirname?: string;
+  /** Rewrite the log once it grew by this % since the last rewrite (`auto-aof-rewrite-percentage`, default 100; 0 = never). */
+  autoAofRewritePercentage?: number;
+  /** ... and is at least this big (`auto-aof-rewrite-min-size`, default '64mb'). */
+  autoAofRewriteMinSize?: number | string;
 }
 
 /** A `maxmemory-policy`: which keys may be evicted, and how they are chosen. */
@@ -125,10 +148,17 @@ const CONFIG_OPTIONS = [
   ['dir', 'dir'],
   ['dbfilename', 'dbfilename'],
   ['save', 'save'],
+  ['appendfsync', 'appendfsync'],
+  ['appendfilename', 'appendfilename'],
+  ['appenddirname', 'appenddirname'],
+  ['autoAofRewritePercentage', 'auto-aof-rewrite-percentage'],
+  ['autoAofRewriteMinSize', 'auto-aof-rewrite-min-size'],
 ] as const satisfies readonly (readonly [keyof EngineOptions, string])[];
 
 const UPKEEP_INTERVAL_MS = 100;
 const UPKEEP_BUDGET_NS = 1_000_000;
+/** appendfsync everysec: how often the upkeep timer fsyncs the log. */
+const EVERYSEC_MS = 1000;
 
 const CONFIG_ID = commandId('config');
 const SAVE_ID = commandId('save');
@@ -181,6 +211,12 @@ export type ServerHooks = Pick<
   | 'takePubsubDeliveries'
   | 'loadFromDisk'
   | 'killBackgroundSave'
+  | 'loadAppendOnly'
+  | 'aofWrite'
+  | 'aofState'
+  | 'aofAppended'
+  | 'aofSync'
+  | 'aofGroupCommit'
 >;
 
 const serverHooks = new WeakMap<Engine, ServerHooks>();
@@ -197,7 +233,7 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
   readonly #clock: (() => number) | undefined;
   #upkeep: ReturnType<typeof setInterval> | undefined;
   #closed = false;
-  /** Constructed with a snapshot option: loaded at start, saved at close(). */
+  /** Constructed with a snapshot or log option: loaded at start, saved at close(). */
   #persistent = false;
 
   constructor(options: EngineOptions = {}) {
@@ -226,14 +262,20 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
         throw err;
       }
     }
-    this.#persistent = options.dir !== undefined || options.dbfilename !== undefined || options.save !== undefined;
+    if (options.appendonly !== undefined && typeof options.appendonly !== 'boolean') {
+      this.#store.close();
+      throw new TypeError(`emberkv: options.appendonly must be a boolean (got ${typeof options.appendonly})`);
+    }
+    this.#persistent =
+      options.dir !== undefined || options.dbfilename !== undefined || options.save !== undefined || options.appendonly === true;
     if (this.#persistent) {
       this.#tick();
-      const loaded = this.#store.loadFromDisk();
+      const loaded = options.appendonly ? this.#store.loadAppendOnly() : this.#store.loadFromDisk();
       if (!loaded.ok) {
         this.#store.close();
         throw new EmberError(`ERR ${loaded.error}`);
       }
+      if ('warning' in loaded && loaded.warning) process.emitWarning(loaded.warning, 'EmberkvWarning');
     }
     // The store's functions carry their store with them, so they may be
     // handed over unbound.
@@ -259,12 +301,19 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
       takePubsubDeliveries: store.takePubsubDeliveries,
       loadFromDisk: timed(store.loadFromDisk),
       killBackgroundSave: store.killBackgroundSave,
+      loadAppendOnly: timed(store.loadAppendOnly),
+      aofWrite: store.aofWrite,
+      aofState: store.aofState,
+      aofAppended: store.aofAppended,
+      aofSync: store.aofSync,
+      aofGroupCommit: store.aofGroupCommit,
     });
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped
       // without close() can still be garbage-collected.
       const store = new WeakRef(this.#store);
       const clock = this.#clock;
+      let lastFsync = performance.now();
       const timer = setInterval(() => {
         const live = store.deref();
         if (!live) {
@@ -272,7 +321,17 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
           return;
         }
         if (clock) live.setTime(clock());
+        // cron also writes the log's pending records.
         live.cron(UPKEEP_BUDGET_NS);
+        if (performance.now() - lastFsync >= EVERYSEC_MS) {
+          lastFsync = performance.now();
+          const log = live.aofState();
+          // A failure is recorded by the store (INFO aof_last_write_status,
+          // MISCONF on writes); nothing to do here.
+          if (log.open && log.fsync === 'everysec' && (log.pending > 0 || log.durable < log.written)) {
+            live.aofSync().catch(() => {});
+          }
+        }
       }, UPKEEP_INTERVAL_MS);
       timer.unref();
       this.#upkeep = timer;

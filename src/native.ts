@@ -39,6 +39,37 @@ export interface SnapshotLoad {
   error: string;
 }
 
+/** What loading the append-only log did (Store::loadAppendOnly). */
+export interface AppendOnlyLoad {
+  ok: boolean;
+  /** A log was there (false: a new one was made, from the snapshot file if any). */
+  existed: boolean;
+  /** For a new log: keys loaded from the snapshot file first. */
+  snapshotKeys: number;
+  keys: number;
+  records: number;
+  bytes: number;
+  ms: number;
+  /** A truncated last record was dropped (a crash while appending). */
+  warning: string;
+  /** Names the file and offset of the first problem. */
+  error: string;
+}
+
+/** The append-only log's progress, in records (native/core/append_log.h). */
+export interface AppendOnlyState {
+  open: boolean;
+  appended: number;
+  written: number;
+  durable: number;
+  /** Bytes buffered, not yet written. */
+  pending: number;
+  syncing: boolean;
+  fsync: 'always' | 'everysec' | 'no';
+  /** The last write or fsync error ('' if none). */
+  error: string;
+}
+
 export interface NativeStore {
   /** Runs a command (id or name); bulk replies as strings. */
   exec(command: number | string, ...args: NativeArgument[]): unknown;
@@ -86,6 +117,30 @@ export interface NativeStore {
   loadFromDisk(): SnapshotLoad;
   /** Ends a running BGSAVE child (and removes its temporary file). */
   killBackgroundSave(): void;
+  /**
+   * Loads the append-only log (CONFIG's dir/appenddirname/appendfilename)
+   * into the empty store and opens it for appending; `progress` is called
+   * with bytes replayed and the total now and then.
+   */
+  loadAppendOnly(progress?: (done: number, total: number) => void): AppendOnlyLoad;
+  /** Writes the log's pending records (no fsync); false if that failed. */
+  aofWrite(): boolean;
+  aofState(): AppendOnlyState;
+  /** Records appended so far (cheap). */
+  aofAppended(): number;
+  /**
+   * Writes pending records, then fsyncs off the main thread; resolves with
+   * the durable record count (at once if nothing needs it or a sync runs).
+   */
+  aofSync(): Promise<number>;
+  /**
+   * The caller holds replies until the log is durable (group commit); off
+   * (the default), appendfsync always fsyncs each record before the call
+   * that made it returns.
+   */
+  aofGroupCommit(on: boolean): void;
+  /** Stops a rewrite, writes and fsyncs, closes the log. */
+  stopAppendOnly(): void;
   setTime(ms: number | null): void;
   cron(budgetNs: number): CronReport;
   memoryUsed(): number;
@@ -108,6 +163,23 @@ interface NativeAddon {
   decodeReply(message: Uint8Array, bulkAsBuffer: boolean): unknown;
   commands(): CommandDescription[];
   setErrorClass(errorClass: typeof EmberError): void;
+  /** Validates an append-only log's incr file (native/core/aof_record.h). */
+  checkAppendOnlyFile(bytes: Buffer): AppendOnlyFileCheck;
+  /** Validates a snapshot image (a dump or a log's base file) by loading it into a scratch store. */
+  checkSnapshotFile(bytes: Buffer): { ok: boolean; keys: number; errorOffset: number; error: string };
+}
+
+/** What checkAppendOnlyFile found. */
+export interface AppendOnlyFileCheck {
+  /** 'truncated': the file ends inside its last record; 'corrupt': damage elsewhere. */
+  outcome: 'ok' | 'truncated' | 'corrupt';
+  /** Good records before the end or the damage. */
+  records: number;
+  /** Offset just past the last good record: what --fix keeps. */
+  goodEnd: number;
+  /** Where the incomplete or damaged part starts. */
+  errorOffset: number;
+  error: string;
 }
 
 function load(): NativeAddon {

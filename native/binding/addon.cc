@@ -2,7 +2,7 @@
 //
 // Exposes `createStore()`, which makes one core Store and returns the
 // functions that run commands on it (as JS values, or as protobuf messages
-// for the gRPC server), `commands()`, which describes the command table so
+// for the gRPC server) and drive its persistence, `commands()`, which describes the command table so
 // the TypeScript layer never re-declares a command, and the client's
 // protobuf codec (wire_codec.h). Everything here converts
 // arguments, calls the core and renders its replies: command semantics live
@@ -21,6 +21,7 @@
 #include "core/command_table.h"
 #include "core/store.h"
 #include "core/wire_executor.h"
+#include "persistence.h"
 #include "reply_to_js.h"
 #include "store_handle.h"
 #include "wire_codec.h"
@@ -193,33 +194,6 @@ napi_value MemoryUsed(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// loadFromDisk(): loads <dir>/<dbfilename> (CONFIG's) into the store,
-// which must hold no keys: { ok, missing, keys, expired, bytes, ms, error }
-// (`error` names the file and the offset of the first problem).
-napi_value LoadFromDisk(napi_env env, napi_callback_info info) {
-  Call call;
-  if (!call.read(env, info)) return nullptr;
-  const SnapshotFileLoadResult result = call.handle->store->loadSnapshotFromDisk();
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("ok", result.ok);
-  out.Set("missing", result.missing);
-  out.Set("keys", static_cast<double>(result.keys_loaded));
-  out.Set("expired", static_cast<double>(result.keys_expired));
-  out.Set("bytes", static_cast<double>(result.bytes));
-  out.Set("ms", static_cast<double>(result.duration_us) / 1000.0);
-  out.Set("error", result.error);
-  return out;
-}
-
-// killBackgroundSave(): ends a running BGSAVE child, removing its
-// temporary file (before a shutdown's own SAVE, as Redis does).
-napi_value KillBackgroundSave(napi_env env, napi_callback_info info) {
-  Call call;
-  if (!call.read(env, info)) return nullptr;
-  call.handle->store->killBackgroundSave();
-  return nullptr;
-}
-
 // close(): frees the store now; later calls throw.
 napi_value Close(napi_env env, napi_callback_info info) {
   void* data = nullptr;
@@ -239,10 +213,10 @@ Napi::Value CreateStore(const Napi::CallbackInfo& info) {
   static const StoreMethod kMethods[] = {
       {"exec", Exec<false>}, {"execBuffer", Exec<true>}, {"setTime", SetTime},
       {"cron", Cron},        {"memoryUsed", MemoryUsed}, {"close", Close},
-      {"loadFromDisk", LoadFromDisk}, {"killBackgroundSave", KillBackgroundSave},
   };
   std::vector<StoreMethod> methods(std::begin(kMethods), std::end(kMethods));
   for (const StoreMethod& m : serverPathMethods()) methods.push_back(m);
+  for (const StoreMethod& m : persistenceMethods()) methods.push_back(m);
   for (const StoreMethod& m : methods) {
     auto* data = new SharedHandle(handle);
     napi_value fn;
@@ -265,6 +239,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeReplyBatch", Napi::Function::New(env, DecodeReplyBatch, "decodeReplyBatch"));
   exports.Set("encodeCommand", Napi::Function::New(env, EncodeCommand, "encodeCommand"));
   exports.Set("decodeReply", Napi::Function::New(env, DecodeReply, "decodeReply"));
+  exports.Set("checkAppendOnlyFile", Napi::Function::New(env, CheckAppendOnlyFile, "checkAppendOnlyFile"));
+  exports.Set("checkSnapshotFile", Napi::Function::New(env, CheckSnapshotFile, "checkSnapshotFile"));
   return exports;
 }
 

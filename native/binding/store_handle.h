@@ -73,5 +73,7 @@ struct StoreMethod {
 
 // The gRPC server's functions (server_path.cc).
 std::span<const StoreMethod> serverPathMethods();
+// persistence.cc: loading at startup, the append-only log's writes and fsyncs.
+std::span<const StoreMethod> persistenceMethods();
 
 }  // namespace ember::binding

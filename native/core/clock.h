@@ -36,6 +36,16 @@ class CommandClock {
   }
   bool isManual() const { return manual_ms_ >= 0; }
 
+  // While the append-only log is replayed, nothing expires: the log holds
+  // a DEL for every key that expired while it was written, and a key
+  // whose time has passed by now must still be there for the records
+  // that follow (Redis's keyIsExpired and checkAlreadyExpired answer no
+  // while loading). Expired keys go the usual ways once loading ends.
+  bool expiry_paused = false;
+  // Whether an absolute expiry time `when_ms` has already passed, so that
+  // setting it deletes the key (false while expiry is paused).
+  bool alreadyPassed(int64_t when_ms) const { return !expiry_paused && when_ms <= nowMs(); }
+
   // Set by the store from its config: whether an LFU maxmemory-policy is
   // selected (access clocks then hold LFU data), and Redis's LFU knobs.
   bool lfu = false;

@@ -132,10 +132,11 @@ class Entry {
   // and expired once the clock has passed it.
   bool isExpiredAt(int64_t now_ms) const { return hasExpire() && expireAt() < now_ms; }
   // Same, reading the clock only if the entry has an expiry (most do not,
-  // and reading the clock costs more than the rest of a GET's lookup).
+  // and reading the clock costs more than the rest of a GET's lookup);
+  // never while the clock pauses expiry (CommandClock::expiry_paused).
   template <class Clock>
   bool isExpired(const Clock& clock) const {
-    return hasExpire() && expireAt() < clock.nowMs();
+    return hasExpire() && !clock.expiry_paused && expireAt() < clock.nowMs();
   }
 
   // String payload (kRaw / kEmbStr).

@@ -76,7 +76,10 @@ bool Evictor::evictFromPool(Store& store, EvictionPolicy policy, bool thorough) 
     std::string key = std::move(pool_.best().key);
     const int db_index = best.db;
     pool_.popBest();
-    if (store.db(db_index).remove(key)) store.stats().evicted_keys++;
+    if (store.db(db_index).remove(key)) {
+      store.stats().evicted_keys++;
+      store.logDeletion(db_index, key);
+    }
     return true;
   }
   return false;
@@ -118,7 +121,10 @@ bool Evictor::evictRandom(Store& store, bool volatile_only) {
     }
     if (!found) continue;
     next_db_ = (index + 1) % Store::kDatabases;
-    if (db.remove(victim)) store.stats().evicted_keys++;
+    if (db.remove(victim)) {
+      store.stats().evicted_keys++;
+      store.logDeletion(index, victim);
+    }
     return true;
   }
   return false;

@@ -24,6 +24,7 @@ void Keyspace::detachFromStore() {
   // which must not reach the store's watches.
   touchWatchedKeys();
   watches_ = nullptr;
+  expiry_listener_ = nullptr;
   dirty_ = &own_dirty_;
   memory_.parent->sub(static_cast<size_t>(memory_.used));
   memory_.parent = nullptr;
@@ -50,6 +51,8 @@ Entry* Keyspace::lookup(ByteView key, uint64_t hash) {
 }
 
 void Keyspace::expireEntry(ByteView key, uint64_t hash) {
+  // Told first: `key` may view the entry's own bytes, freed by the erase.
+  if (expiry_listener_) expiry_listener_->keyExpired(db_index_, key);
   eraseEntry(key, hash, true);
   stats_.expired_keys++;
 }

@@ -42,6 +42,16 @@ struct KeyspaceStats {
   uint64_t keyspace_misses = 0;
 };
 
+// Told of every key a keyspace deletes on its own because it expired (by a
+// lookup, the active sweep or randomEntry): the store logs it (store.h).
+class ExpiryListener {
+ public:
+  virtual void keyExpired(int db_index, ByteView key) = 0;
+
+ protected:
+  ~ExpiryListener() = default;
+};
+
 enum LookupFlags : unsigned {
   kLookupNone = 0,
   kLookupNoTouch = 1,  // do not update the access clock (TYPE, EXISTS, OBJECT)
@@ -71,6 +81,9 @@ class Keyspace {
   // detachFromStore, changes are counted into a counter of the keyspace's
   // own that nobody reads (so noteChanged needs no branch for it).
   void attachDirtyCounter(uint64_t* dirty) { dirty_ = dirty ? dirty : &own_dirty_; }
+  // Tells `listener` (may be null: nobody) of every expiry, as database
+  // `db_index` (attachWatches sets the same index).
+  void attachExpiryListener(ExpiryListener* listener) { expiry_listener_ = listener; }
 
   // Takes this keyspace out of the store's accounting so that another
   // thread may destroy it (FLUSHALL/FLUSHDB ASYNC): its bytes leave
@@ -200,6 +213,7 @@ class Keyspace {
   const CommandClock& clock_;
   OpenTable<Entry, EntryTraits> table_;
   Watches* watches_ = nullptr;
+  ExpiryListener* expiry_listener_ = nullptr;
   uint64_t own_dirty_ = 0;
   uint64_t* dirty_ = &own_dirty_;
   int db_index_ = 0;

@@ -555,9 +555,11 @@ class Loader {
       if (!r_.u64le(&bits, "expiry")) return false;
       rec.expire_at = static_cast<int64_t>(bits);
     }
-    // Dropped if expired by now (a negative time included, which also
-    // keeps kNoExpire's value out of an entry's expiry).
-    const bool expired = (tag & kSnapshotExpireFlag) && rec.expire_at < now_;
+    // Dropped if expired by now (a negative time always, which also keeps
+    // kNoExpire's value out of an entry's expiry; others not while the
+    // clock pauses expiry: an append-only log's base is loaded so).
+    const bool expired = (tag & kSnapshotExpireFlag) &&
+                         (rec.expire_at < 0 || (!store_.clock().expiry_paused && rec.expire_at < now_));
     if (!expired) {
       if (db.peek(rec.key)) return r_.fail(key_at, "duplicate key");
       rec.db = &db;

@@ -44,6 +44,7 @@ Store::Store() : rng_(std::random_device{}()) {
     dbs_[static_cast<size_t>(i)] = std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_);
     dbs_[static_cast<size_t>(i)]->attachWatches(&watches_, i);
     dbs_[static_cast<size_t>(i)]->attachDirtyCounter(&persistence_.dirty);
+    dbs_[static_cast<size_t>(i)]->attachExpiryListener(this);
   }
   start_time_ms_ = nowMs();
   persistence_.lastsave_ms = start_time_ms_;
@@ -58,6 +59,7 @@ void Store::flushAsync(int index) {
   std::unique_ptr<Keyspace> old = std::exchange(slot, std::make_unique<Keyspace>(memory_, stats_.keyspace, clock_, &freer_));
   slot->attachWatches(&watches_, index);
   slot->attachDirtyCounter(&persistence_.dirty);
+  slot->attachExpiryListener(this);
   persistence_.dirty += old->size();  // as Redis's emptyData: every key dropped
   old->detachFromStore();
   freer_.run([doomed = old.release()] { delete doomed; });
@@ -104,6 +106,7 @@ void Store::applyConfig() {
   const EvictionPolicy policy = parseEvictionPolicy(config_.maxmemory_policy).value_or(EvictionPolicy::kNoEviction);
   if (policy != policy_) evictor_.reset();
   policy_ = policy;
+  aof_.setSyncOnEveryRecord(config_.appendfsync == "always" && !group_commit_);
   evictor_.makeRoom(*this, 0, kEvictionBudgetNs);
 }
 
@@ -119,7 +122,10 @@ bool Store::makeRoomFor(const CommandSpec& command, std::span<const ByteView> ar
   return !denyoom || result != Evictor::Result::kFail;
 }
 
-Store::~Store() { killBackgroundSave(); }
+Store::~Store() {
+  killBackgroundSave();
+  stopAppendOnly();
+}
 
 void Store::resetStats() {
   // In place: every Keyspace holds a reference to stats_.keyspace.
@@ -177,11 +183,24 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   size_t mark = out.size();
   block_request_.reset();
   clock_.beginCommand();
-  if (config_.maxmemory > 0 && !makeRoomFor(*run, argv, db_index)) {
+  // Everything this command logs (evictions, expirations, its own effect)
+  // is one record.
+  EffectsScope effects(*this);
+  // While the log is replayed nothing is evicted: the log has the DELs.
+  const bool limit = config_.maxmemory > 0 && !loading_;
+  if (limit && !makeRoomFor(*run, argv, db_index)) {
     out.error(err::kOomCommandNotAllowed);
     stats_.total_commands_processed++;
     return;
   }
+  if ((run->flags & kCmdWrite) && loggingEffects() && !aof_.lastWriteError().empty()) {
+    // As Redis after a failed AOF write: no more writes until one works.
+    out.error("MISCONF Errors writing to the AOF file: " + aof_.lastWriteError());
+    stats_.total_commands_processed++;
+    return;
+  }
+  const uint64_t dirty_before = persistence_.dirty;
+  command_logged_ = false;
   CommandContext ctx{*this, db(db_index), db_index, argv, out, clock_, *run};
   try {
     run->handler(ctx);
@@ -189,9 +208,12 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
     out.truncate(mark);
     out.error(err::kOutOfMemory);
   }
+  if (!command_logged_ && (run->flags & kCmdWrite) && persistence_.dirty != dirty_before) {
+    logEffect(db_index, argv);
+  }
   // A write may have passed the limit (its value was larger than its
   // arguments, or the table grew): get back under it before returning.
-  if (config_.maxmemory > 0 && (run->flags & kCmdWrite) && overMemoryLimit()) {
+  if (limit && (run->flags & kCmdWrite) && overMemoryLimit()) {
     evictor_.makeRoom(*this, 0, kEvictionBudgetNs);
   }
   notePeak();
@@ -206,6 +228,9 @@ Store::CronReport Store::cron(int64_t budget_ns) {
   clock_.beginCommand();
   watches_.expireIdle(nowMs() - kWatchTokenIdleMs);
   persistenceCron();
+  aofCron();
+  // The evictions and expirations of this tick are one record of the log.
+  EffectsScope effects(*this);
   if (evictor_.makeRoom(*this, 0, budget_ns) == Evictor::Result::kRunning) report.more_work = true;
   // Visit databases round-robin across ticks so a busy db 0 cannot starve
   // the others of active expiry.

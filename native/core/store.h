@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -15,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "append_log.h"
 #include "command.h"
 #include "eviction.h"
 #include "evictor.h"
@@ -84,10 +86,22 @@ struct StoreConfig {
   };
   std::vector<SaveRule> save_rules;
 
+  // The append-only log (append_log.h; Redis's names and defaults):
+  // whether it is on, its directory (in `dir`) and file names, when it is
+  // fsync'd ("always", "everysec", "no"), and the automatic rewrite: once
+  // the log is at least auto_aof_rewrite_min_size bytes and has grown by
+  // auto_aof_rewrite_percentage % since the last rewrite (0: never).
+  bool appendonly = false;
+  std::string appendfilename = "appendonly.aof";
+  std::string appenddirname = "appendonlydir";
+  std::string appendfsync = "everysec";
+  int64_t auto_aof_rewrite_percentage = 100;
+  int64_t auto_aof_rewrite_min_size = 64 * 1024 * 1024;
+
   bool lfuPolicy() const { return maxmemory_policy.find("lfu") != std::string::npos; }
 };
 
-class Store {
+class Store : private ExpiryListener {
  public:
   static constexpr int kDatabases = 16;
 
@@ -236,6 +250,7 @@ class Store {
     int64_t lastsave_ms = 0;      // last successful save (at start: start time)
     int64_t bgsave_start_ms = -1;  // the running BGSAVE's start, or -1
     bool last_bgsave_ok = true;
+    bool bgsave_scheduled = false;      // BGSAVE SCHEDULE behind an AOF rewrite
     int64_t last_bgsave_time_sec = -1;  // duration of the last BGSAVE
     int64_t last_bgsave_try_ms = 0;     // last fork attempt (retry delay)
     std::string last_bgsave_error;      // when !last_bgsave_ok
@@ -261,9 +276,11 @@ class Store {
   enum class BgsaveStart {
     kStarted,         // a child is writing
     kAlreadyRunning,  // a save is running
+    kRewriteRunning,  // an AOF rewrite's child is running (one child at a time)
+    kScheduled,       // SCHEDULE while a rewrite runs: starts after it
     kFailed,          // fork failed (`error` says why)
   };
-  BgsaveStart bgsave(std::string* error = nullptr);
+  BgsaveStart bgsave(bool schedule = false, std::string* error = nullptr);
   bool bgsaveInProgress() const { return bgsave_child_.pid > 0; }
   // The running BGSAVE child's pid, or -1.
   int64_t bgsaveChildPid() const { return bgsave_child_.pid; }
@@ -282,12 +299,120 @@ class Store {
   // and result.error names the file (and, for bad content, the offset).
   SnapshotFileLoadResult loadSnapshotFromDisk();
 
+  // ---- The append-only log (store_aof.cc) ----
+  //
+  // EFFECTS. Each command's effects form one record of the log (a
+  // transaction's, all of its commands': WireExecutor brackets it with
+  // beginEffects/endEffects). By default a write command that changed
+  // something (the dirty counter moved) is logged as it was given. A
+  // handler whose command depends on the time or on chance logs what it
+  // did instead (logEffectInstead: EXPIRE as PEXPIREAT <absolute ms>, SPOP
+  // as SREM of the members it took, INCRBYFLOAT as SET ... KEEPTTL; or
+  // logNoEffect when it changed nothing), and every key deleted by expiry
+  // or eviction is logged as DEL where it happens (before the command
+  // that met it). Replaying the records on the data the log started from
+  // gives the same data, whatever the time of the replay.
+  void beginEffects() { effects_depth_++; }
+  void endEffects() {
+    if (--effects_depth_ == 0) aof_.closeRecord();
+  }
+  class EffectsScope {
+   public:
+    explicit EffectsScope(Store& store) : store_(store) { store_.beginEffects(); }
+    ~EffectsScope() { store_.endEffects(); }
+    EffectsScope(const EffectsScope&) = delete;
+    EffectsScope& operator=(const EffectsScope&) = delete;
+
+   private:
+    Store& store_;
+  };
+  bool loggingEffects() const { return aof_.isOpen() && !loading_; }
+  void logEffect(int db_index, std::span<const ByteView> argv) {
+    if (loggingEffects()) aof_.add(db_index, argv);
+  }
+  void logEffectInstead(int db_index, std::span<const ByteView> argv) {
+    command_logged_ = true;
+    logEffect(db_index, argv);
+  }
+  void logNoEffect() { command_logged_ = true; }
+  void logDeletion(int db_index, ByteView key);
+
+  AppendLog& appendLog() { return aof_; }
+  // Bookkeeping for INFO persistence (Redis's aof_* fields).
+  struct AofState {
+    bool rewrite_scheduled = false;      // BGREWRITEAOF waits for a BGSAVE
+    int64_t rewrite_start_ms = -1;       // the running rewrite's start, or -1
+    int64_t last_rewrite_time_sec = -1;  // duration of the last rewrite
+    bool last_rewrite_ok = true;
+    std::string last_rewrite_error;
+    uint64_t rewrites = 0;               // rewrites started
+    uint64_t consecutive_failures = 0;
+    int64_t last_rewrite_try_ms = 0;
+  };
+  const AofState& aofState() const { return aof_state_; }
+
+  // Startup with appendonly on: loads the log (its base, then its incr
+  // files) into this store, which must hold no keys, and opens it for
+  // appending; with no log yet, the snapshot file (<dir>/<dbfilename>) is
+  // loaded if there is one, and the data becomes the log's first base. A
+  // truncated last record is dropped (result.warning says so); anything
+  // else wrong stops with result.error naming the file and offset, the
+  // store left empty. `progress` (may be empty) is called now and then
+  // with the bytes replayed so far and the total.
+  struct AofLoadResult {
+    bool ok = false;
+    bool existed = false;   // a manifest was found (false: a new log)
+    uint64_t snapshot_keys = 0;  // a new log: keys loaded from the snapshot file
+    uint64_t keys = 0;      // keys in the store afterwards
+    uint64_t records = 0;   // records replayed
+    uint64_t bytes = 0;     // bytes of the files read
+    int64_t duration_us = 0;
+    std::string warning;    // a truncated record dropped
+    std::string error;
+    std::string error_file;  // when !ok because of a file's content
+    size_t error_offset = 0;
+  };
+  using ProgressFn = std::function<void(uint64_t done_bytes, uint64_t total_bytes)>;
+  AofLoadResult loadAppendOnly(const ProgressFn& progress = {});
+  // CONFIG SET appendonly yes while running: opens a new log and starts
+  // the rewrite that gives it its base. False with `error` on failure.
+  bool startAppendOnly(std::string* error);
+  // CONFIG SET appendonly no, shutdown: stops a rewrite, writes and fsyncs
+  // what is pending, closes the log.
+  void stopAppendOnly();
+  // With appendfsync always, a write must be durable before it is
+  // acknowledged. By default (the embedded engine: a call's return is its
+  // acknowledgement) each record is written and fsync'd before the call
+  // that made it returns. A front end that holds replies until the log
+  // is durable (the server: group commit, append_log.h) turns that off.
+  void setGroupCommit(bool on) {
+    group_commit_ = on;
+    applyConfig();
+  }
+  // BGREWRITEAOF.
+  enum class RewriteStart { kStarted, kScheduled, kAlreadyRunning, kFailed };
+  RewriteStart rewriteAppendOnly(std::string* error = nullptr);
+  bool rewriteInProgress() const { return rewrite_child_.pid > 0; }
+  // Waits (blocking) for a running rewrite to end and records its result
+  // (tests, shutdown).
+  void waitRewrite();
+
   uint64_t randomBits() { return rng_(); }
   int64_t startTimeMs() const { return start_time_ms_; }
   const std::string& runId() const { return run_id_; }
 
  private:
   void applyConfig();
+  void keyExpired(int db_index, ByteView key) override { logDeletion(db_index, key); }
+  // The append-only log's upkeep in cron(): collects a finished rewrite,
+  // starts a scheduled or automatic one, writes pending records.
+  void aofCron();
+  RewriteStart startRewrite(std::string* error);
+  void recordRewriteEnd(SnapshotChildStatus status);
+  AofPaths aofPaths() const;
+  // Replays one incr file (whole, in `data`) into this store.
+  bool replayIncr(ByteView data, bool last, const std::string& path, AofLoadResult& result,
+                  const std::function<void(size_t)>& progress);
   // Persistence upkeep in cron(): collects a finished BGSAVE, starts a
   // scheduled one or one a save rule asks for.
   void persistenceCron();
@@ -316,6 +441,15 @@ class Store {
   // Declared before the databases, which count changes into it.
   PersistenceState persistence_;
   SnapshotChild bgsave_child_;
+  // The append-only log; declared before the databases, which log
+  // expirations into it.
+  AppendLog aof_;
+  AofState aof_state_;
+  SnapshotChild rewrite_child_;
+  int effects_depth_ = 0;
+  bool command_logged_ = false;  // the running command logged its own effect
+  bool loading_ = false;         // replaying the log: nothing is logged or evicted
+  bool group_commit_ = false;
   std::array<std::unique_ptr<Keyspace>, kDatabases> dbs_;
   std::mt19937_64 rng_;
   int64_t start_time_ms_;

@@ -27,12 +27,18 @@ SnapshotFileSaveResult Store::saveSnapshot(bool reset_dirty) {
   return result;
 }
 
-Store::BgsaveStart Store::bgsave(std::string* error) {
+Store::BgsaveStart Store::bgsave(bool schedule, std::string* error) {
   if (bgsaveInProgress()) return BgsaveStart::kAlreadyRunning;
+  if (rewriteInProgress()) {
+    if (!schedule) return BgsaveStart::kRewriteRunning;
+    persistence_.bgsave_scheduled = true;
+    return BgsaveStart::kScheduled;
+  }
   return startBgsave(error);
 }
 
 Store::BgsaveStart Store::startBgsave(std::string* error) {
+  persistence_.bgsave_scheduled = false;
   const int64_t now = nowMs();
   persistence_.last_bgsave_try_ms = now;
   SnapshotChild child = forkSnapshotChild(*this, config_.dir, config_.dbfilename);
@@ -78,6 +84,11 @@ void Store::persistenceCron() {
     SnapshotChildStatus status = pollSnapshotChild(bgsave_child_);
     if (status.state == SnapshotChildState::kRunning) return;
     recordBgsaveEnd(std::move(status));
+  }
+  if (rewriteInProgress()) return;  // one child at a time
+  if (p.bgsave_scheduled) {
+    startBgsave(nullptr);
+    return;
   }
   const int64_t now = nowMs();
   // After a failure, wait kBgsaveRetryDelayMs before the next attempt.

@@ -67,9 +67,14 @@ std::optional<std::string> WireExecutor::executeTransaction(ByteView message, st
     return std::nullopt;
   }
   writer_.clear();
-  for (size_t i = 0; i < commands_.size(); i++) {
-    run(i);
-    writer_.add(reply_.bytes());
+  {
+    // All of the transaction's effects are one record of the log: replay
+    // applies all of them or (cut short by a crash) none.
+    Store::EffectsScope effects(store_);
+    for (size_t i = 0; i < commands_.size(); i++) {
+      run(i);
+      writer_.add(reply_.bytes());
+    }
   }
   if (token) store_.unwatch(token);
   outcome = TransactionOutcome::kRan;

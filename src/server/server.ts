@@ -22,6 +22,7 @@ import { EmberError } from '../errors.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
 import type { ServerSettings } from './options.js';
 import { BlockedCalls } from './blocking.js';
+import { Durability } from './durability.js';
 import { SubscriberHub, type SubscribeRequest } from './pubsub.js';
 import { statusForError } from './status.js';
 import { TYPED_RPCS } from './typed.js';
@@ -40,6 +41,11 @@ export interface RunningServer {
 /** Exec's ABORTED message (Redis answers EXEC with a null there). */
 const WATCH_CONFLICT =
   'a watched key was modified since Watch, or the WATCH token is unknown or expired: the transaction did not run';
+
+/** The status text of a held reply whose write could not be made durable. */
+function aofFailure(err: Error): string {
+  return `MISCONF Errors writing to the AOF file: ${err.message.replace(/^emberkv: /, '')}`;
+}
 
 function serviceError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
@@ -69,10 +75,56 @@ const LOAD_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
+/** While a large log is replayed, a progress line at most this often. */
+const LOAD_PROGRESS_MS = 1000;
+
+/**
+ * Loads the data at startup: the append-only log when appendonly is on
+ * (on its first start, from the snapshot file if there is one), else the
+ * snapshot file. Throws (naming the file and offset) if it is damaged.
+ */
+function loadData(engine: Engine, appendonly: boolean, log: Logger): void {
+  const hooks = serverHooksOf(engine);
+  const [, dir, , dbfilename, , appenddirname] = engine.call(
+    'CONFIG', 'GET', 'dir', 'dbfilename', 'appenddirname',
+  ) as string[];
+  const snapshotFile = path.join(dir!, dbfilename!);
+  if (appendonly) {
+    const logDir = path.join(dir!, appenddirname!);
+    let lastReport = performance.now();
+    const loaded = hooks.loadAppendOnly((done, total) => {
+      if (performance.now() - lastReport < LOAD_PROGRESS_MS) return;
+      lastReport = performance.now();
+      log.info({ dir: logDir, done, total, percent: Math.floor((100 * done) / Math.max(total, 1)) }, 'loading append-only file');
+    });
+    if (!loaded.ok) throw new Error(loaded.error);
+    if (loaded.warning) log.warn({ dir: logDir }, loaded.warning);
+    const { keys, records, bytes, ms } = loaded;
+    if (loaded.existed) {
+      log.info({ dir: logDir, keys, records, bytes, ms: Math.round(ms) }, 'append-only file loaded');
+    } else {
+      log.info({ dir: logDir, file: snapshotFile, keys, ms: Math.round(ms) }, 'append-only file created (from the snapshot file, if any)');
+    }
+    return;
+  }
+  const loaded = hooks.loadFromDisk();
+  if (!loaded.ok) throw new Error(loaded.error);
+  if (!loaded.missing) {
+    const { keys, expired, bytes, ms } = loaded;
+    log.info({ file: snapshotFile, keys, expired, bytes, ms: Math.round(ms) }, 'snapshot loaded');
+  }
+}
+
 export async function startServer(settings: ServerSettings, log: Logger): Promise<RunningServer> {
   const engine = new Engine();
+  // appendonly is not set with the others: turning the log on at run time
+  // starts a new one, while at startup the existing one is loaded.
+  const { appendonly = 'no', ...storeSettings } = Object.fromEntries(settings.store);
   try {
-    if (settings.store.size) engine.call('CONFIG', 'SET', ...[...settings.store].flat());
+    if (!/^(yes|no)$/i.test(appendonly)) throw new Error(`appendonly must be yes or no, got '${appendonly}'`);
+    const pairs = Object.entries(storeSettings).flat();
+    if (pairs.length) engine.call('CONFIG', 'SET', ...pairs);
+    loadData(engine, appendonly.toLowerCase() === 'yes', log);
   } catch (err) {
     engine.close();
     throw err;
@@ -80,15 +132,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   const hooks = serverHooksOf(engine);
   const [, dir, , dbfilename] = engine.call('CONFIG', 'GET', 'dir', 'dbfilename') as string[];
   const snapshotFile = path.join(dir!, dbfilename!);
-  const loaded = hooks.loadFromDisk();
-  if (!loaded.ok) {
-    engine.close();
-    throw new Error(loaded.error);
-  }
-  if (!loaded.missing) {
-    const { keys, expired, bytes, ms } = loaded;
-    log.info({ file: snapshotFile, keys, expired, bytes, ms: Math.round(ms) }, 'snapshot loaded');
-  }
+  const durability = new Durability(hooks, log);
   const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
   const blocked = new BlockedCalls(hooks);
   // After anything that may have written: deliver what PUBLISH queued,
@@ -98,14 +142,21 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     blocked.serveReady();
   };
 
+  /**
+   * Answers a call once what it may have written is durable as
+   * appendfsync asks (durability.ts); a failed write or fsync fails it.
+   */
+  const whenDurable = (answer: () => void, fail: (error: grpc.ServiceError) => void): void =>
+    durability.afterCall((err) => (err ? fail(serviceError(grpc.status.INTERNAL, aofFailure(err))) : answer()));
+
   /** A unary Execute's answer: the Reply message, or its command error as a status. */
   const answerExecute = (peer: string, callback: grpc.sendUnaryData<Buffer>, reply: Buffer | string): void => {
     if (typeof reply === 'string') {
       log.debug({ peer, error: reply }, 'command error');
-      callback(serviceError(statusForError(reply), reply));
+      whenDurable(() => callback(serviceError(statusForError(reply), reply)), callback);
       return;
     }
-    callback(null, reply);
+    whenDurable(() => callback(null, reply), callback);
   };
 
   const server = new grpc.Server({
@@ -128,10 +179,10 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         afterRun();
         reply = rpc.reply(result, call.request);
       } catch (err) {
-        callback(commandError(err));
+        whenDurable(() => callback(commandError(err)), callback);
         return;
       }
-      callback(null, reply);
+      whenDurable(() => callback(null, reply), callback);
     };
   }
 
@@ -188,7 +239,8 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       } else if (typeof result === 'string') {
         callback(serviceError(grpc.status.INVALID_ARGUMENT, result));
       } else {
-        callback(null, result);
+        const replies = result;
+        whenDurable(() => callback(null, replies), callback);
       }
     },
 
@@ -235,10 +287,18 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
           call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
           return;
         }
-        if (!call.write(replies)) {
-          call.pause();
-          call.once('drain', () => call.resume());
-        }
+        whenDurable(
+          () => {
+            if (!call.write(replies)) {
+              call.pause();
+              call.once('drain', () => call.resume());
+            }
+          },
+          (error) => {
+            failed = true;
+            call.emit('error', error);
+          },
+        );
       });
       call.on('end', () => {
         closed('ended by the client');

@@ -55,6 +55,12 @@ const DEFAULTS = {
   dbfilename: 'dump.emb',
   dir: '.',
   save: '', // Redis: '3600 1 300 100 60 10000' (see StoreConfig)
+  appendonly: 'no',
+  appendfilename: 'appendonly.aof',
+  appenddirname: 'appendonlydir',
+  appendfsync: 'everysec',
+  'auto-aof-rewrite-percentage': '100',
+  'auto-aof-rewrite-min-size': '67108864',
 };
 
 describe('command table', () => {

@@ -54,6 +54,9 @@ enum class ParamKind {
   kDbFilename,  // dbfilename: a file name, no path
   kDir,         // dir: an existing, searchable directory
   kSave,        // save: "<seconds> <changes>" pairs, or "" for none
+  kAppendOnly,  // appendonly: yes / no
+  kAppendFsync,  // appendfsync: always / everysec / no
+  kAofName,      // appendfilename, appenddirname: a file name, no path
 };
 
 // Redis checks a value against its C type's range: unsigned types (size_t,
@@ -95,7 +98,16 @@ constexpr Param kParams[] = {
     {"dbfilename", ParamKind::kDbFilename, nullptr, false, 0, 0},
     {"dir", ParamKind::kDir, nullptr, false, 0, 0},
     {"save", ParamKind::kSave, nullptr, false, 0, 0},
+    {"appendonly", ParamKind::kAppendOnly, nullptr, false, 0, 0},
+    {"appendfilename", ParamKind::kAofName, nullptr, false, 0, 0},
+    {"appenddirname", ParamKind::kAofName, nullptr, false, 0, 0},
+    {"appendfsync", ParamKind::kAppendFsync, nullptr, false, 0, 0},
+    {"auto-aof-rewrite-percentage", ParamKind::kInteger, &StoreConfig::auto_aof_rewrite_percentage, false, 0, kIntMax},
+    {"auto-aof-rewrite-min-size", ParamKind::kMemory, &StoreConfig::auto_aof_rewrite_min_size, false, 0, kLongMax},
 };
+
+// Redis's appendfsync enum, in its order.
+constexpr std::string_view kFsyncPolicies[] = {"always", "everysec", "no"};
 
 // Redis's maxmemory_policy_enum, in its order (the error lists them so).
 constexpr std::string_view kPolicies[] = {
@@ -132,6 +144,12 @@ std::string paramValue(const StoreConfig& config, const Param& p) {
       return config.dir;
     case ParamKind::kSave:
       return saveRulesText(config);
+    case ParamKind::kAppendOnly:
+      return config.appendonly ? "yes" : "no";
+    case ParamKind::kAppendFsync:
+      return config.appendfsync;
+    case ParamKind::kAofName:
+      return p.name == "appendfilename" ? config.appendfilename : config.appenddirname;
     default:
       break;
   }
@@ -276,6 +294,33 @@ std::optional<std::string> parseInto(const Param& p, ByteView text, StoreConfig&
     return std::nullopt;
   }
   if (p.kind == ParamKind::kSave) return parseSaveRules(text, config);
+  if (p.kind == ParamKind::kAppendOnly) {
+    // Redis's yesnotoi: "yes" or "no", any case, read as a C string.
+    ByteView word = cStringPrefix(text);
+    if (!equalsIgnoreCase(word, "yes") && !equalsIgnoreCase(word, "no")) return std::string("argument must be 'yes' or 'no'");
+    config.appendonly = equalsIgnoreCase(word, "yes");
+    return std::nullopt;
+  }
+  if (p.kind == ParamKind::kAppendFsync) {
+    ByteView word = cStringPrefix(text);
+    for (std::string_view policy : kFsyncPolicies) {
+      if (equalsIgnoreCase(word, policy)) {
+        config.appendfsync = std::string(policy);
+        return std::nullopt;
+      }
+    }
+    return std::string("argument(s) must be one of the following: always, everysec, no");
+  }
+  if (p.kind == ParamKind::kAofName) {
+    // Redis's isValidAOFfilename / isValidAOFdirname: a plain name.
+    ByteView name = cStringPrefix(text);
+    if (name.empty() || name == "." || name == ".." || name.find('/') != ByteView::npos ||
+        name.find('\\') != ByteView::npos) {
+      return std::string(p.name) + " can't be a path, just a " + (p.name == "appendfilename" ? "filename" : "dirname");
+    }
+    (p.name == "appendfilename" ? config.appendfilename : config.appenddirname) = std::string(name);
+    return std::nullopt;
+  }
   if (p.kind == ParamKind::kPolicy) {
     auto policy = parsePolicy(text);
     if (!policy) return policyError();
@@ -371,6 +416,31 @@ void configSetCommand(CommandContext& ctx) {
     if (auto reason = parseInto(*params[i], ctx.arg(3 + 2 * i), next)) {
       return ctx.reply.error(setFailed(params[i]->name, *reason));
     }
+  }
+  // The log's names and place are fixed while it is open (Redis makes
+  // them immutable; emberkv lets them be set while the log is off).
+  const StoreConfig& now = ctx.store.config();
+  if (ctx.store.appendLog().isOpen()) {
+    for (size_t i = 0; i < pairs; i++) {
+      const bool moves = (params[i]->kind == ParamKind::kAofName && paramValue(next, *params[i]) != paramValue(now, *params[i])) ||
+                         (params[i]->kind == ParamKind::kDir && next.dir != now.dir && next.appendonly);
+      if (moves) return ctx.reply.error(setFailed(params[i]->name, "can't change the append-only file's place while appendonly is yes"));
+    }
+  }
+  // appendonly is applied first, as Redis's updateAppendonly: it may fail
+  // (the log's directory cannot be created), and then nothing changes.
+  const bool start_log = next.appendonly && !now.appendonly;
+  const bool stop_log = !next.appendonly && now.appendonly;
+  if (start_log || stop_log) {
+    StoreConfig before = now;
+    ctx.store.updateConfig([&](StoreConfig& config) { config = next; });
+    if (stop_log) {
+      ctx.store.stopAppendOnly();
+    } else if (std::string error; !ctx.store.startAppendOnly(&error)) {
+      ctx.store.updateConfig([&](StoreConfig& config) { config = std::move(before); });
+      return ctx.reply.error(setFailed("appendonly", error));
+    }
+    return ctx.reply.ok();
   }
   ctx.store.updateConfig([&](StoreConfig& config) { config = std::move(next); });
   ctx.reply.ok();

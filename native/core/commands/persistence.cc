@@ -35,11 +35,17 @@ void bgsaveCommand(CommandContext& ctx) {
     return ctx.reply.error(err::kSyntax);
   }
   std::string error;
-  switch (ctx.store.bgsave(&error)) {
+  switch (ctx.store.bgsave(ctx.argc() == 2, &error)) {
     case Store::BgsaveStart::kStarted:
       return ctx.reply.simple("Background saving started");
     case Store::BgsaveStart::kAlreadyRunning:
       return ctx.reply.error(kBgsaveInProgress);
+    case Store::BgsaveStart::kRewriteRunning:
+      return ctx.reply.error(
+          "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a "
+          "BGSAVE whenever possible.");
+    case Store::BgsaveStart::kScheduled:
+      return ctx.reply.simple("Background saving scheduled");
     case Store::BgsaveStart::kFailed:
       return ctx.reply.error("ERR " + error);
   }
@@ -49,6 +55,22 @@ void bgsaveCommand(CommandContext& ctx) {
 void lastsaveCommand(CommandContext& ctx) {
   int64_t ms = ctx.store.persistence().lastsave_ms;
   ctx.reply.integer(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000));
+}
+
+// BGREWRITEAOF: Redis 7.0's replies. With the log off it is an error
+// (Redis 7.0 would write a new log that nothing then appends to).
+void bgrewriteaofCommand(CommandContext& ctx) {
+  std::string error;
+  switch (ctx.store.rewriteAppendOnly(&error)) {
+    case Store::RewriteStart::kStarted:
+      return ctx.reply.simple("Background append only file rewriting started");
+    case Store::RewriteStart::kScheduled:
+      return ctx.reply.simple("Background append only file rewriting scheduled");
+    case Store::RewriteStart::kAlreadyRunning:
+      return ctx.reply.error("ERR Background append only file rewriting already in progress");
+    case Store::RewriteStart::kFailed:
+      return ctx.reply.error("ERR Can't execute an AOF background rewriting: " + error);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -63,6 +85,7 @@ constexpr uint32_t kSaveCategories = kAclAdmin | kAclSlow | kAclDangerous;
 constexpr CommandSpec kPersistenceCommands[] = {
     {"save", 1, kCmdAdmin | kCmdNoScript, kSaveCategories, kNoKeys, saveCommand},
     {"bgsave", -1, kCmdAdmin | kCmdNoScript, kSaveCategories, kNoKeys, bgsaveCommand},
+    {"bgrewriteaof", 1, kCmdAdmin | kCmdNoScript, kSaveCategories, kNoKeys, bgrewriteaofCommand},
     {"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, kAclAdmin | kAclFast | kAclDangerous, kNoKeys,
      lastsaveCommand},
 };

@@ -409,8 +409,9 @@ void infoMemory(CommandContext& ctx, std::string& out) {
   addField(out, "lazyfreed_objects", static_cast<uint64_t>(store.lazyFreer().freed()));
 }
 
-// Redis 7.0's fields, in its order, for what emberkv has: snapshots (no
-// loading in the background, no copy-on-write accounting, no AOF yet).
+// Redis 7.0's fields, in its order, for what emberkv has (no loading in
+// the background, no copy-on-write accounting), plus three aof_*_records
+// counters of its own.
 void infoPersistence(CommandContext& ctx, std::string& out) {
   const Store::PersistenceState& p = ctx.store.persistence();
   const int64_t now = ctx.nowMs();
@@ -426,7 +427,28 @@ void infoPersistence(CommandContext& ctx, std::string& out) {
   addField(out, "rdb_saves", p.saves);
   addField(out, "rdb_last_load_keys_expired", p.last_load_keys_expired);
   addField(out, "rdb_last_load_keys_loaded", p.last_load_keys_loaded);
-  addField(out, "aof_enabled", int64_t{0});
+  const Store::AofState& a = ctx.store.aofState();
+  AppendLog& log = ctx.store.appendLog();
+  addField(out, "aof_enabled", int64_t{log.isOpen() ? 1 : 0});
+  addField(out, "aof_rewrite_in_progress", int64_t{ctx.store.rewriteInProgress() ? 1 : 0});
+  addField(out, "aof_rewrite_scheduled", int64_t{a.rewrite_scheduled ? 1 : 0});
+  addField(out, "aof_last_rewrite_time_sec", a.last_rewrite_time_sec);
+  addField(out, "aof_current_rewrite_time_sec",
+           a.rewrite_start_ms >= 0 ? (now > a.rewrite_start_ms ? (now - a.rewrite_start_ms) / 1000 : 0) : int64_t{-1});
+  addField(out, "aof_last_bgrewrite_status", a.last_rewrite_ok ? "ok" : "err");
+  addField(out, "aof_rewrites", a.rewrites);
+  addField(out, "aof_rewrites_consecutive_failures", a.consecutive_failures);
+  addField(out, "aof_last_write_status", log.lastWriteError().empty() ? "ok" : "err");
+  if (!log.isOpen()) return;
+  addField(out, "aof_current_size", log.currentSize());
+  addField(out, "aof_base_size", log.baseSize());
+  addField(out, "aof_pending_rewrite", int64_t{a.rewrite_scheduled ? 1 : 0});
+  addField(out, "aof_buffer_length", static_cast<uint64_t>(log.pendingBytes()));
+  addField(out, "aof_pending_bio_fsync", int64_t{log.syncRunning() ? 1 : 0});
+  // emberkv's own: records appended, written and known durable (fsync'd).
+  addField(out, "aof_appended_records", log.appendedSeq());
+  addField(out, "aof_written_records", log.writtenSeq());
+  addField(out, "aof_durable_records", log.durableSeq());
 }
 
 void infoStats(CommandContext& ctx, std::string& out) {

@@ -1,0 +1,12 @@
+// The addon's module-level persistence functions (persistence.cc): the
+// file validators behind emberkv-check-aof.
+#pragma once
+
+#include <napi.h>
+
+namespace ember::binding {
+
+Napi::Value CheckAppendOnlyFile(const Napi::CallbackInfo& info);
+Napi::Value CheckSnapshotFile(const Napi::CallbackInfo& info);
+
+}  // namespace ember::binding
