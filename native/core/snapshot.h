@@ -77,7 +77,10 @@
 // removed is compact again, a raw string grown by APPEND loses its spare
 // capacity, a list edited in the middle is re-chunked, and a skiplist's
 // random node heights are drawn anew. Keys whose expiry has passed at load
-// time are validated and dropped (as a Redis master does).
+// time are validated and dropped (as a Redis master does), except while
+// the store's clock pauses expiry (an append-only log's base: the log's
+// records that follow may still need them, as Redis keeps the keys of an
+// AOF's RDB preamble).
 #pragma once
 
 #include <cstddef>

@@ -1,15 +1,15 @@
-// The persistence command family: SAVE, BGSAVE [SCHEDULE] and LASTSAVE
-// (Redis's rdb.c saveCommand / bgsaveCommand and server.c lastsaveCommand),
-// with the table that declares them. The work is Store's
-// (store_persistence.cc) and snapshot_file.h's.
+// The persistence command family: SAVE, BGSAVE [SCHEDULE], LASTSAVE and
+// BGREWRITEAOF (Redis's rdb.c saveCommand / bgsaveCommand, server.c
+// lastsaveCommand, aof.c bgrewriteaofCommand), with the table that
+// declares them. The work is Store's (store_persistence.cc, store_aof.cc).
 //
-// Replies as Redis 7.0, with one deliberate difference: a failed SAVE
-// answers "ERR <what failed: path and errno text>" where Redis answers a
-// bare "ERR" and writes the reason to its log (an embedded engine has no
-// log to read). BGSAVE SCHEDULE is accepted and, as in Redis 7.0 while a
-// BGSAVE runs, answers "Background save already in progress"; Redis
-// schedules it only behind another kind of child (an AOF rewrite), which
-// emberkv does not have yet, so here it always starts at once.
+// Replies as Redis 7.0, with one deliberate difference: a failed SAVE or
+// BGREWRITEAOF answers "ERR <what failed: path and errno text>" where
+// Redis answers a bare "ERR" and writes the reason to its log (an embedded
+// engine has no log to read). One child process runs at a time, as in
+// Redis: BGSAVE during a rewrite is refused unless SCHEDULEd (it then
+// starts after it), BGREWRITEAOF during a BGSAVE is scheduled; BGSAVE
+// SCHEDULE while a BGSAVE runs answers "already in progress", as Redis.
 #include <string>
 
 #include "../command.h"
