@@ -167,6 +167,8 @@ interface NativeAddon {
   checkAppendOnlyFile(bytes: Buffer): AppendOnlyFileCheck;
   /** Validates a snapshot image (a dump or a log's base file) by loading it into a scratch store. */
   checkSnapshotFile(bytes: Buffer): { ok: boolean; keys: number; errorOffset: number; error: string };
+  /** A log's manifest parsed by the loader's rules (AofManifest::parse). */
+  parseAofManifest(text: string): { files: { name: string; seq: string; base: boolean }[] } | { error: string };
 }
 
 /** What checkAppendOnlyFile found. */

@@ -241,6 +241,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeReply", Napi::Function::New(env, DecodeReply, "decodeReply"));
   exports.Set("checkAppendOnlyFile", Napi::Function::New(env, CheckAppendOnlyFile, "checkAppendOnlyFile"));
   exports.Set("checkSnapshotFile", Napi::Function::New(env, CheckSnapshotFile, "checkSnapshotFile"));
+  exports.Set("parseAofManifest", Napi::Function::New(env, ParseAofManifest, "parseAofManifest"));
   return exports;
 }
 

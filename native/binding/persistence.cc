@@ -6,9 +6,11 @@
 #include <napi.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/aof_record.h"
+#include "core/append_log.h"
 #include "core/snapshot.h"
 #include "core/store.h"
 #include "persistence.h"
@@ -219,8 +221,9 @@ std::span<const StoreMethod> persistenceMethods() {
 }
 
 // checkAppendOnlyFile(bytes): validates one incr file's content (a
-// Buffer): { outcome: 'ok' | 'truncated' | 'corrupt', records, goodEnd,
-// errorOffset, error } (aof_record.h's rules).
+// Buffer) as loading would: { outcome: 'ok' | 'truncated' | 'corrupt',
+// records, goodEnd, errorOffset, error } (aof_record.h's rules, and
+// every command must be one that can run).
 Napi::Value CheckAppendOnlyFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsBuffer()) {
@@ -228,8 +231,7 @@ Napi::Value CheckAppendOnlyFile(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   Napi::Buffer<char> bytes = info[0].As<Napi::Buffer<char>>();
-  const AofScanResult scan =
-      scanAofRecords(ByteView(bytes.Data(), bytes.Length()), [](std::span<const AofCommand>, size_t) { return true; });
+  const AofScanResult scan = Store::scanAppendOnlyFile(ByteView(bytes.Data(), bytes.Length()));
   Napi::Object out = Napi::Object::New(env);
   using Outcome = AofScanResult::Outcome;
   out.Set("outcome", scan.outcome == Outcome::kOk ? "ok" : scan.outcome == Outcome::kTruncated ? "truncated" : "corrupt");
@@ -257,6 +259,35 @@ Napi::Value CheckSnapshotFile(const Napi::CallbackInfo& info) {
   out.Set("keys", static_cast<double>(loaded.keys_loaded + loaded.keys_expired));
   out.Set("errorOffset", static_cast<double>(loaded.error_offset));
   out.Set("error", loaded.error);
+  return out;
+}
+
+// parseAofManifest(text): a manifest's files, { files: [{ name, seq,
+// base }] }, or { error } (AofManifest::parse: the loader's rules).
+Napi::Value ParseAofManifest(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "emberkv: parseAofManifest expects a string").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const std::string text = info[0].As<Napi::String>().Utf8Value();
+  std::string error;
+  std::optional<AofManifest> manifest = AofManifest::parse(text, &error);
+  Napi::Object out = Napi::Object::New(env);
+  if (!manifest) {
+    out.Set("error", error);
+    return out;
+  }
+  Napi::Array files = Napi::Array::New(env, manifest->files.size());
+  for (size_t i = 0; i < manifest->files.size(); i++) {
+    const AofFileInfo& f = manifest->files[i];
+    Napi::Object file = Napi::Object::New(env);
+    file.Set("name", f.name);
+    file.Set("seq", std::to_string(f.seq));
+    file.Set("base", f.base);
+    files.Set(static_cast<uint32_t>(i), file);
+  }
+  out.Set("files", files);
   return out;
 }
 

@@ -1,5 +1,5 @@
 // The addon's module-level persistence functions (persistence.cc): the
-// file validators behind emberkv-check-aof.
+// file validators and the manifest parser behind emberkv-check-aof.
 #pragma once
 
 #include <napi.h>
@@ -8,5 +8,6 @@ namespace ember::binding {
 
 Napi::Value CheckAppendOnlyFile(const Napi::CallbackInfo& info);
 Napi::Value CheckSnapshotFile(const Napi::CallbackInfo& info);
+Napi::Value ParseAofManifest(const Napi::CallbackInfo& info);
 
 }  // namespace ember::binding

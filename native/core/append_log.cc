@@ -88,7 +88,10 @@ bool AppendLog::open(const AofPaths&, const std::optional<AofManifest>&, size_t,
   return false;
 }
 void AppendLog::close() {}
-void AppendLog::closeRecord() noexcept { record_ = AofRecordBuilder{}; }
+bool AppendLog::closeRecord() noexcept {
+  record_ = AofRecordBuilder{};
+  return false;
+}
 bool AppendLog::writePending() { return false; }
 AppendLog::SyncTicket AppendLog::beginSync() { return {}; }
 void AppendLog::runSync(SyncTicket&) {}
@@ -328,14 +331,14 @@ void AppendLog::close() {
   rewrite_base_seq_ = 0;
 }
 
-void AppendLog::closeRecord() noexcept {
-  if (record_.commands() == 0) return;
+bool AppendLog::closeRecord() noexcept {
+  if (record_.commands() == 0) return true;
   if (record_.framedSize() - kAofRecordOverhead > kAofMaxPayload) {
     // Beyond the format's record size (4 GiB): such a write cannot be
     // logged, and the log stops here rather than carry a broken record.
     record_ = AofRecordBuilder{};
     write_error_ = "a write's effects exceed the 4 GiB record limit of the append-only file";
-    return;
+    return false;
   }
   try {
     record_.frameInto(pending_);
@@ -343,14 +346,13 @@ void AppendLog::closeRecord() noexcept {
     // Called from destructors (Store::EffectsScope): never throws.
     record_ = AofRecordBuilder{};
     write_error_ = "out of memory while buffering the append-only file";
-    return;
+    return false;
   }
   appended_++;
-  if (sync_every_record_) {
-    syncNow();
-  } else if (pending_.size() >= kWriteThresholdBytes) {
-    writePending();
-  }
+  if (sync_every_record_) return syncNow();
+  // A failed write keeps the bytes pending (retried by cron): not lost.
+  if (pending_.size() >= kWriteThresholdBytes) writePending();
+  return true;
 }
 
 bool AppendLog::writePending() {

@@ -118,9 +118,12 @@ class AppendLog {
   // ---- Records ----
   void add(int db, std::span<const ByteView> argv) { record_.add(db, argv); }
   bool recordOpen() const { return record_.commands() > 0; }
-  // Frames the open record (if it has commands) into the pending buffer.
-  // Never throws (out of memory drops the record and sets the error).
-  void closeRecord() noexcept;
+  // Frames the open record (if it has commands) into the pending buffer
+  // (and, with syncOnEveryRecord, writes and fsyncs it). Never throws.
+  // False if the record is not safe: dropped (out of memory, or past the
+  // record size limit) or, with syncOnEveryRecord, not made durable;
+  // lastWriteError() says why.
+  bool closeRecord() noexcept;
   uint64_t appendedSeq() const { return appended_; }
   uint64_t writtenSeq() const { return written_; }
   uint64_t durableSeq() const { return durable_; }

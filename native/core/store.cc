@@ -195,7 +195,7 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   }
   if ((run->flags & kCmdWrite) && loggingEffects() && !aof_.lastWriteError().empty()) {
     // As Redis after a failed AOF write: no more writes until one works.
-    out.error("MISCONF Errors writing to the AOF file: " + aof_.lastWriteError());
+    out.error(aofWriteError());
     stats_.total_commands_processed++;
     return;
   }
@@ -215,6 +215,10 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   // arguments, or the table grew): get back under it before returning.
   if (limit && (run->flags & kCmdWrite) && overMemoryLimit()) {
     evictor_.makeRoom(*this, 0, kEvictionBudgetNs);
+  }
+  if (!effects.finish()) {
+    out.truncate(mark);
+    out.error(aofWriteError());
   }
   notePeak();
   // Counted after it ran, as Redis does (INFO does not count itself).

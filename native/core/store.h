@@ -313,19 +313,30 @@ class Store : private ExpiryListener {
   // that met it). Replaying the records on the data the log started from
   // gives the same data, whatever the time of the replay.
   void beginEffects() { effects_depth_++; }
-  void endEffects() {
-    if (--effects_depth_ == 0) aof_.closeRecord();
-  }
+  // False if this closed the record and the log could not take it (see
+  // AppendLog::closeRecord): the caller answers an error instead of the
+  // reply, since the write is not acknowledged.
+  bool endEffects() { return --effects_depth_ > 0 || aof_.closeRecord(); }
   class EffectsScope {
    public:
     explicit EffectsScope(Store& store) : store_(store) { store_.beginEffects(); }
-    ~EffectsScope() { store_.endEffects(); }
+    ~EffectsScope() {
+      if (!finished_) store_.endEffects();
+    }
+    // Ends the scope now: endEffects's answer.
+    bool finish() {
+      finished_ = true;
+      return store_.endEffects();
+    }
     EffectsScope(const EffectsScope&) = delete;
     EffectsScope& operator=(const EffectsScope&) = delete;
 
    private:
     Store& store_;
+    bool finished_ = false;
   };
+  // The error a write gets while the log cannot be written (Redis's).
+  std::string aofWriteError() const { return "MISCONF Errors writing to the AOF file: " + aof_.lastWriteError(); }
   bool loggingEffects() const { return aof_.isOpen() && !loading_; }
   void logEffect(int db_index, std::span<const ByteView> argv) {
     if (loggingEffects()) aof_.add(db_index, argv);
@@ -338,6 +349,8 @@ class Store : private ExpiryListener {
   void logDeletion(int db_index, ByteView key);
 
   AppendLog& appendLog() { return aof_; }
+  // Replaying the log at startup (loadAppendOnly).
+  bool loading() const { return loading_; }
   // Bookkeeping for INFO persistence (Redis's aof_* fields).
   struct AofState {
     bool rewrite_scheduled = false;      // BGREWRITEAOF waits for a BGSAVE
@@ -374,6 +387,10 @@ class Store : private ExpiryListener {
   };
   using ProgressFn = std::function<void(uint64_t done_bytes, uint64_t total_bytes)>;
   AofLoadResult loadAppendOnly(const ProgressFn& progress = {});
+  // Checks an incr file's content as loading does (framing, checksums,
+  // and every command known, with a valid arity), calling `visit` (may be
+  // empty) for each good record; emberkv-check-aof's verdict.
+  static AofScanResult scanAppendOnlyFile(ByteView data, const AofRecordVisitor& visit = {});
   // CONFIG SET appendonly yes while running: opens a new log and starts
   // the rewrite that gives it its base. False with `error` on failure.
   bool startAppendOnly(std::string* error);

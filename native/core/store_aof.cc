@@ -77,12 +77,10 @@ AofPaths Store::aofPaths() const {
   return paths;
 }
 
-bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoadResult& result,
-                       const std::function<void(size_t)>& progress) {
-  ReplyBuilder reply;
+AofScanResult Store::scanAppendOnlyFile(ByteView data, const AofRecordVisitor& visit) {
   std::string bad_command;
   size_t bad_offset = 0;
-  size_t next_report = 0;
+  uint64_t good_records = 0;
   AofScanResult scan = scanAofRecords(data, [&](std::span<const AofCommand> record, size_t offset) {
     for (const AofCommand& command : record) {
       if (std::optional<std::string> error = checkCommand(command.argv)) {
@@ -91,6 +89,25 @@ bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoa
         return false;
       }
     }
+    good_records++;
+    return !visit || visit(record, offset);
+  });
+  if (!bad_command.empty()) {
+    scan.outcome = AofScanResult::Outcome::kCorrupt;
+    scan.records = good_records;
+    scan.good_end = bad_offset;
+    scan.error_offset = bad_offset;
+    scan.error = "corrupt at offset " + std::to_string(bad_offset) + ": the record holds a command that cannot run (" +
+                 bad_command + ")";
+  }
+  return scan;
+}
+
+bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoadResult& result,
+                       const std::function<void(size_t)>& progress) {
+  ReplyBuilder reply;
+  size_t next_report = 0;
+  const AofScanResult scan = scanAppendOnlyFile(data, [&](std::span<const AofCommand> record, size_t offset) {
     for (const AofCommand& command : record) {
       reply.clear();
       // A command's error reply is ignored, as Redis does while loading:
@@ -104,26 +121,21 @@ bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoa
     }
     return true;
   });
-  if (!bad_command.empty()) {
-    result.error_file = path;
-    result.error_offset = bad_offset;
-    result.error = "Bad append-only file " + path + ": the record at offset " + std::to_string(bad_offset) +
-                   " holds a command that cannot run: " + bad_command;
-    return false;
-  }
   using Outcome = AofScanResult::Outcome;
   if (scan.outcome == Outcome::kOk) return true;
   if (scan.outcome == Outcome::kTruncated && last) {
-    result.warning = "The append-only file " + path + " is " + scan.error + " (a crash while writing?): " +
-                     std::to_string(data.size() - scan.good_end) + " bytes of an incomplete record dropped";
+    result.warning = "The append-only file " + path + " is " + scan.error + " (a crash while writing?): its last " +
+                     std::to_string(data.size() - scan.good_end) + " bytes dropped";
     result.error_offset = scan.good_end;  // where the file is cut on open
     return true;
   }
   result.error_file = path;
   result.error_offset = scan.error_offset;
-  result.error = "Bad append-only file " + path + ": " + scan.error +
-                 (scan.outcome == Outcome::kTruncated ? " (only the last file may end in a cut record)" : "") +
-                 ". Run emberkv-check-aof --fix on it to keep the records before the damage.";
+  result.error = "Bad append-only file " + path + ": " + scan.error;
+  if (scan.outcome == Outcome::kTruncated) result.error += " (only the last file may end in a cut record)";
+  result.error += last ? ". emberkv-check-aof --fix cuts it back to the records before the damage."
+                       : ". Only the last file of a log can be cut back (the files after this one build on all of "
+                         "it): restore the log from a backup.";
   return false;
 }
 

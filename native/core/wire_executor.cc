@@ -67,16 +67,20 @@ std::optional<std::string> WireExecutor::executeTransaction(ByteView message, st
     return std::nullopt;
   }
   writer_.clear();
-  {
-    // All of the transaction's effects are one record of the log: replay
-    // applies all of them or (cut short by a crash) none.
-    Store::EffectsScope effects(store_);
-    for (size_t i = 0; i < commands_.size(); i++) {
-      run(i);
-      writer_.add(reply_.bytes());
-    }
+  // All of the transaction's effects are one record of the log: replay
+  // applies all of them or (cut short by a crash) none.
+  Store::EffectsScope effects(store_);
+  for (size_t i = 0; i < commands_.size(); i++) {
+    run(i);
+    writer_.add(reply_.bytes());
   }
   if (token) store_.unwatch(token);
+  if (!effects.finish()) {
+    // It ran, but the log could not take it: not acknowledged.
+    outcome = TransactionOutcome::kRejected;
+    out = store_.aofWriteError();
+    return std::nullopt;
+  }
   outcome = TransactionOutcome::kRan;
   out.swap(writer_.finish(0));
   return std::nullopt;

@@ -37,8 +37,10 @@ class WireExecutor {
   // unknown or has the wrong number of arguments nothing runs (kRejected,
   // `out` holds the EXECABORT text); if the token is broken nothing runs
   // (kAborted); otherwise all run back to back (kRan, `out` holds the
-  // ReplyBatch) and the token is released. Returns an error text if the
-  // message is malformed (nothing ran).
+  // ReplyBatch) and the token is released. If they ran but the
+  // append-only log could not make them durable (appendfsync always,
+  // embedded), kRejected with the MISCONF text: not acknowledged. Returns
+  // an error text if the message is malformed (nothing ran).
   enum class TransactionOutcome { kRan, kRejected, kAborted };
   std::optional<std::string> executeTransaction(ByteView message, std::string& out, TransactionOutcome& outcome);
   // The text of the error execute() last answered with, if it was one

@@ -121,9 +121,12 @@ void flushallCommand(CommandContext& ctx) {
   // As Redis's flushAllDataAndResetRDB: a running BGSAVE would write the
   // data just dropped, so it is stopped; with save rules, the empty data
   // set is saved at once (a failure there is not FLUSHALL's: it still
-  // answers OK, as Redis does), keeping the dirty count.
-  ctx.store.killBackgroundSave();
-  if (!ctx.store.config().save_rules.empty()) ctx.store.saveSnapshot(false);
+  // answers OK, as Redis does), keeping the dirty count. Not while the
+  // append-only log is replayed: that FLUSHALL's save happened long ago.
+  if (!ctx.store.loading()) {
+    ctx.store.killBackgroundSave();
+    if (!ctx.store.config().save_rules.empty()) ctx.store.saveSnapshot(false);
+  }
   ctx.reply.ok();
 }
 
