@@ -1,7 +1,8 @@
-// Test helpers shared by the snapshot tests: a canonical description of
-// everything observable about a key (type, OBJECT ENCODING, expiry, the
-// value element by element), and the image of a whole store made of
-// them, so that two stores can be compared for equality in one CHECK.
+// Test helpers shared by the snapshot and append-only log tests: a
+// canonical description of everything observable about a key (type, OBJECT
+// ENCODING, expiry, the value element by element), and the image of a
+// whole store made of them, so that two stores can be compared for
+// equality in one CHECK.
 #pragma once
 
 #include <algorithm>
@@ -87,6 +88,19 @@ inline StoreImage imageOf(Store& store) {
     store.db(i).forEach([&](Entry* e) {
       if (!e->isExpiredAt(now)) dbs[static_cast<size_t>(i)][std::string(e->key())] = describe(e);
     });
+  }
+  return dbs;
+}
+
+// Every entry of every database as it stands in the table, expired ones
+// not yet reclaimed included (until a lookup or the active cycle deletes
+// them they are part of the data: a replay of the append-only log must
+// rebuild them too, expiry time and all), each described by `describe_entry`.
+// Reads with forEach, so nothing is expired, touched or counted.
+inline StoreImage tableImageOf(Store& store, std::string (*describe_entry)(Entry*) = describe) {
+  StoreImage dbs(Store::kDatabases);
+  for (int i = 0; i < Store::kDatabases; i++) {
+    store.db(i).forEach([&](Entry* e) { dbs[static_cast<size_t>(i)][std::string(e->key())] = describe_entry(e); });
   }
   return dbs;
 }

@@ -7,7 +7,8 @@
 // checks included: argument errors Redis finds before looking the key up
 // (arity parity, increments, HRANDFIELD's count and options, HSCAN's cursor)
 // come before WRONGTYPE; HSCAN's options are read after the key (a missing
-// key answers an empty page whatever they are).
+// key answers an empty page whatever they are). HINCRBYFLOAT is logged as
+// the HSET of the value it stored (store.h, EFFECTS), as Redis 7.0 does.
 //
 // Invariants kept here:
 //  - a hash in the keyspace is never empty: a new hash is filled before it
@@ -278,6 +279,9 @@ void hincrbyCommand(CommandContext& ctx) {
 // HINCRBYFLOAT key field increment: the result is stored and replied as
 // Redis's human-friendly long double text.
 void hincrbyfloatCommand(CommandContext& ctx) {
+  // Never logged as itself (an error logs nothing: the key's lookup counts
+  // as a change), only as the value it stored, below.
+  ctx.store.logNoEffect();
   std::optional<long double> incr = parseLongDouble(ctx.arg(3));
   if (!incr) return ctx.reply.error(err::kNotFloat);
   if (std::isnan(*incr) || std::isinf(*incr)) return ctx.reply.error(kIncrNanOrInfinity);
@@ -295,6 +299,10 @@ void hincrbyfloatCommand(CommandContext& ctx) {
   if (std::isnan(value) || std::isinf(value)) return ctx.reply.error(err::kNanOrInfinity);
   const std::string text = formatLongDoubleHuman(value);
   storeField(ctx, key, hash, field, text);
+  // Logged as the value it stored (as Redis 7.0), so that a replay gets
+  // the same text whatever the platform's long double precision.
+  const ByteView effect[] = {"HSET", key, field, text};
+  ctx.store.logEffectInstead(ctx.db_index, effect);
   ctx.reply.bulk(text);
 }
 

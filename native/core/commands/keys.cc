@@ -6,7 +6,9 @@
 // Semantics follow Redis 7.0 reply for reply: error texts and the order in
 // which Redis checks things (options before numbers, overflow before the key
 // lookup), which lookups count keyspace hits/misses or touch the access
-// clock, and which ones reclaim an expired key on the way.
+// clock, and which ones reclaim an expired key on the way. The EXPIRE
+// family is logged as its effect (store.h, EFFECTS): PEXPIREAT <absolute
+// ms> or DEL, as Redis 7.0 propagates it.
 //
 // Invariants kept here:
 //  - an Entry* is never used after another mutation of a keyspace (remove,
@@ -139,8 +141,28 @@ bool parseExpireFlags(CommandContext& ctx, unsigned* flags) {
   return true;
 }
 
+// What the EXPIRE family logs (Store's EFFECTS, as Redis 7.0's
+// expireGenericCommand propagates): the absolute time it set, so that a
+// replay at any later time sets the same one, and no NX/XX/GT/LT flags,
+// since the condition was decided here; or the DEL a time already past
+// did.
+void logPexpireat(CommandContext& ctx, ByteView key, int64_t when) {
+  if (!ctx.store.loggingEffects()) return;
+  char digits[kInt64DigitsMax];
+  const ByteView effect[] = {"PEXPIREAT", key, formatInt64(when, digits)};
+  ctx.store.logEffectInstead(ctx.db_index, effect);
+}
+
+void logDel(CommandContext& ctx, ByteView key) {
+  const ByteView effect[] = {"DEL", key};
+  ctx.store.logEffectInstead(ctx.db_index, effect);
+}
+
 // `basetime` is now (EXPIRE, PEXPIRE) or 0 (the *AT forms).
 void expireGeneric(CommandContext& ctx, int64_t basetime, bool seconds) {
+  // Never logged as itself (an error or a no-op logs nothing: the key's
+  // lookup counts as a change), only as its effect below.
+  ctx.store.logNoEffect();
   unsigned flags = 0;
   if (!parseExpireFlags(ctx, &flags)) return;
   std::optional<int64_t> parsed = parseInt64(ctx.arg(2));
@@ -173,17 +195,22 @@ void expireGeneric(CommandContext& ctx, int64_t basetime, bool seconds) {
   if (flags) {
     int64_t current = e->expireAt();  // kNoExpire (-1) when persistent
     bool persistent = current == kNoExpire;
-    if ((flags & kExpireNx) && !persistent) return ctx.reply.integer(0);
-    if ((flags & kExpireXx) && persistent) return ctx.reply.integer(0);
     // No expiry counts as an infinite one: GT never beats it, LT always does.
-    if ((flags & kExpireGt) && (persistent || when <= current)) return ctx.reply.integer(0);
-    if ((flags & kExpireLt) && !persistent && when >= current) return ctx.reply.integer(0);
+    if (((flags & kExpireNx) && !persistent) || ((flags & kExpireXx) && persistent) ||
+        ((flags & kExpireGt) && (persistent || when <= current)) ||
+        ((flags & kExpireLt) && !persistent && when >= current)) {
+      return ctx.reply.integer(0);
+    }
   }
-  if (when <= ctx.nowMs()) {
+  // While the log is replayed no time has passed (alreadyPassed is false):
+  // a logged PEXPIREAT sets its time even if it is past by now.
+  if (ctx.clock.alreadyPassed(when)) {
     // A time in the past deletes the key (not counted as an expiry).
     ctx.db.remove(key);
+    logDel(ctx, key);
   } else {
     ctx.db.setExpire(e, when);
+    logPexpireat(ctx, key, when);
   }
   ctx.reply.integer(1);
 }

@@ -15,6 +15,8 @@
 //    up on a missing one (SINTER a-missing b-string is WRONGTYPE);
 //  - a store overwrites its destination whatever its type (and drops its
 //    TTL), or deletes it when the result is empty.
+// SPOP is logged as its effect (store.h, EFFECTS): SREM of the members it
+// took, or DEL, as Redis 7.0 propagates it.
 //
 // Invariants kept here:
 //  - an Entry* is never used after another keyspace mutation; a SetValue*
@@ -28,6 +30,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -398,8 +401,24 @@ void srandmemberCommand(CommandContext& ctx) {
   for (const std::string& m : picks) ctx.reply.bulk(m);
 }
 
+// SPOP is logged as what it took, not as itself (its picks are random):
+// SREM key <each member popped>, or DEL key when it took the whole set, as
+// Redis 7.0 propagates it (in one SREM here, not batches of 1024).
+void logSrem(CommandContext& ctx, ByteView key, std::span<const std::string> members) {
+  if (!ctx.store.loggingEffects()) return;
+  std::vector<ByteView> effect;
+  effect.reserve(members.size() + 2);
+  effect.push_back("SREM");
+  effect.push_back(key);
+  effect.insert(effect.end(), members.begin(), members.end());
+  ctx.store.logEffectInstead(ctx.db_index, effect);
+}
+
 // SPOP key [count]
 void spopCommand(CommandContext& ctx) {
+  // Never logged as itself (an error or a no-op logs nothing: the key's
+  // lookup counts as a change), only as what it took.
+  ctx.store.logNoEffect();
   if (ctx.argc() > 3) return ctx.reply.error(err::kSyntax);
   ByteView key = ctx.arg(1);
   if (ctx.argc() == 2) {
@@ -409,6 +428,7 @@ void spopCommand(CommandContext& ctx) {
     std::string m = set->randomMember(ctx.store.randomBits());
     set->remove(m);
     if (set->size() == 0) ctx.db.remove(key);
+    logSrem(ctx, key, std::span<const std::string>(&m, 1));
     return ctx.reply.bulk(m);
   }
   // Redis reads the count with getPositiveLongFromObjectOrReply, which
@@ -423,6 +443,8 @@ void spopCommand(CommandContext& ctx) {
     // Everything: reply with the whole set and drop the key.
     replyMembers(ctx, *set);
     ctx.db.remove(key);
+    const ByteView effect[] = {"DEL", key};
+    ctx.store.logEffectInstead(ctx.db_index, effect);
     return;
   }
   std::vector<std::string> picks =
@@ -432,6 +454,7 @@ void spopCommand(CommandContext& ctx) {
     set->remove(m);
     ctx.reply.bulk(m);
   }
+  logSrem(ctx, key, picks);
 }
 
 // ---------------------------------------------------------------------------

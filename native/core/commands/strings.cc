@@ -9,6 +9,11 @@
 // INCR family always stores an int, INCRBYFLOAT stores its text as embstr or
 // raw by length only.
 //
+// The append-only log gets the effect of a command that depends on the
+// time or the platform (store.h, EFFECTS), as Redis 7.0 propagates it: SET
+// with an expiry (and SETEX, PSETEX) as SET ... PXAT <absolute ms>, GETEX
+// as PEXPIREAT / PERSIST / DEL, INCRBYFLOAT as SET ... KEEPTTL.
+//
 // Invariants kept here:
 //  - an Entry* is never used after another mutation of the keyspace (put,
 //    remove, setExpire, resizeRawString all may free or move entries);
@@ -96,6 +101,25 @@ bool replyValueOf(CommandContext& ctx, ByteView key) {
     ctx.reply.null();
   }
   return true;
+}
+
+// What a command whose effect depends on the time logs instead of itself
+// (Store's EFFECTS; Redis 7.0 propagates the same): a value stored with an
+// expiry as SET key value PXAT <absolute ms>, and an expiry set on a key as
+// PEXPIREAT key <absolute ms>, so that a replay at any later time sets the
+// same absolute time.
+void logSetPxat(CommandContext& ctx, ByteView key, ByteView value, int64_t expire_at) {
+  if (!ctx.store.loggingEffects()) return;
+  char digits[kInt64DigitsMax];
+  const ByteView effect[] = {"SET", key, value, "PXAT", formatInt64(expire_at, digits)};
+  ctx.store.logEffectInstead(ctx.db_index, effect);
+}
+
+void logPexpireat(CommandContext& ctx, ByteView key, int64_t expire_at) {
+  if (!ctx.store.loggingEffects()) return;
+  char digits[kInt64DigitsMax];
+  const ByteView effect[] = {"PEXPIREAT", key, formatInt64(expire_at, digits)};
+  ctx.store.logEffectInstead(ctx.db_index, effect);
 }
 
 // ---------------------------------------------------------------------------
@@ -199,6 +223,9 @@ void setGeneric(CommandContext& ctx, ByteView key, ByteView value, const StringO
   unsigned flags = options.flags;
   int64_t expire_at = kNoExpire;
   if (flags & kOptAnyExpire) {
+    // Then never logged as itself (an error or a no-op logs nothing), only
+    // as its effect below.
+    ctx.store.logNoEffect();
     std::optional<int64_t> when = expireAtOrReply(ctx, options.expire, flags & kOptAnyExpire);
     if (!when) return;
     expire_at = *when;
@@ -208,6 +235,7 @@ void setGeneric(CommandContext& ctx, ByteView key, ByteView value, const StringO
 
   Entry* old = ctx.db.lookupWrite(key);
   if (((flags & kOptNx) && old) || ((flags & kOptXx) && !old)) {
+    ctx.store.logNoEffect();  // the lookup counted as a change; nothing changed
     if (!get) {
       if (replies == SetReplies::kOneOrZero) {
         ctx.reply.integer(0);
@@ -221,6 +249,10 @@ void setGeneric(CommandContext& ctx, ByteView key, ByteView value, const StringO
   // An absolute time already past still stores the key, already expired
   // (Redis 7.0 does the same: reads then find nothing).
   storeString(ctx, key, value, expire_at);
+  // With an expiry option, the absolute time it gave (NX/XX/GET dropped:
+  // the condition was decided). Without one (KEEPTTL included) the
+  // command replays as it is.
+  if (flags & kOptAnyExpire) logSetPxat(ctx, key, value, expire_at);
   if (get) return;
   if (replies == SetReplies::kOneOrZero) {
     ctx.reply.integer(1);
@@ -300,6 +332,9 @@ void getdelCommand(CommandContext& ctx) {
 // GETEX: options are parsed first (syntax errors win), the expiry value is
 // checked only once the key is found to hold a string.
 void getexCommand(CommandContext& ctx) {
+  // Never logged as itself (an error or a no-op logs nothing), only as its
+  // effect below.
+  ctx.store.logNoEffect();
   StringOptions options;
   if (!parseStringOptions(ctx, 2, OptionsOf::kGetEx, options)) return;
   ByteView key = ctx.arg(1);
@@ -317,12 +352,19 @@ void getexCommand(CommandContext& ctx) {
     when = *parsed;
   }
   replyString(ctx.reply, e);
-  if ((kind & (kOptExAt | kOptPxAt)) && when <= ctx.nowMs()) {
+  // Logged as its effect (as Redis 7.0): DEL, PEXPIREAT <absolute ms>,
+  // PERSIST, or nothing.
+  if ((kind & (kOptExAt | kOptPxAt)) && ctx.clock.alreadyPassed(when)) {
     ctx.db.remove(key);  // an absolute time already past deletes the key
+    const ByteView effect[] = {"DEL", key};
+    ctx.store.logEffectInstead(ctx.db_index, effect);
   } else if (kind) {
     ctx.db.setExpire(e, when);
+    logPexpireat(ctx, key, when);
   } else if ((options.flags & kOptPersist) && e->hasExpire()) {
     ctx.db.setExpire(e, kNoExpire);
+    const ByteView effect[] = {"PERSIST", key};
+    ctx.store.logEffectInstead(ctx.db_index, effect);
   }
 }
 
@@ -516,6 +558,9 @@ void decrbyCommand(CommandContext& ctx) {
 // (embstr or raw by length, never int) and the key keeps its TTL. Checks:
 // type, current value, increment, then NaN/Infinity.
 void incrbyfloatCommand(CommandContext& ctx) {
+  // Never logged as itself (an error logs nothing: the key's lookup counts
+  // as a change), only as the value it stored, below.
+  ctx.store.logNoEffect();
   ByteView key = ctx.arg(1);
   Entry* e;
   if (!lookupStringWrite(ctx, key, &e)) return;
@@ -544,6 +589,10 @@ void incrbyfloatCommand(CommandContext& ctx) {
   Encoding encoding = text.size() <= kEmbStrMaxLen ? Encoding::kEmbStr : Encoding::kRaw;
   Entry* fresh = Entry::newString(ctx.db.memory(), key, text, encoding, e ? e->expireAt() : kNoExpire);
   ctx.db.put(fresh);
+  // Logged as the value it stored (as Redis 7.0), so that a replay gets
+  // the same text whatever the platform's long double precision.
+  const ByteView effect[] = {"SET", key, text, "KEEPTTL"};
+  ctx.store.logEffectInstead(ctx.db_index, effect);
   ctx.reply.bulk(text);
 }
 
