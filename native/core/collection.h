@@ -37,13 +37,14 @@ class Collection {
   virtual std::string_view encodingName() const = 0;
   // Number of elements (list items, hash fields, set members, ...).
   virtual size_t size() const = 0;
-  // A deep copy (COPY), counted by the same store.
-  virtual Collection* clone() const = 0;
+  // A deep copy (COPY), counted by `store`: the counter of the database
+  // it goes to, which may be another one than this collection's (COPY ...
+  // DB), and may outlive this one's (FLUSHDB ASYNC of the source).
+  virtual Collection* clone(MemoryCounter& store) const = 0;
 
   // The counter the contents allocate through (child of the store's).
   MemoryCounter& memory() const { return contents_; }
-  // The store's counter: the collection object itself is counted there,
-  // and so are copies made by clone().
+  // The store's counter: the collection object itself is counted there.
   MemoryCounter& storeMemory() const { return *contents_.parent; }
   // Bytes the allocator holds for this collection: the object and its contents.
   size_t allocatedBytes() const { return usableSize(this) + static_cast<size_t>(contents_.used); }

@@ -117,7 +117,7 @@ Entry* Entry::newCollection(MemoryCounter& mem, ByteView key, ValueType type, Co
 
 Entry* Entry::cloneWithKey(MemoryCounter& mem, const Entry* source, ByteView key, int64_t expire_at) {
   if (!source->hasCollectionObject()) return copyWithKey(mem, source, key, expire_at);
-  Collection* copy = source->collection()->clone();
+  Collection* copy = source->collection()->clone(mem);
   try {
     return newCollection(mem, key, source->type(), copy, expire_at);
   } catch (...) {

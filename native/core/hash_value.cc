@@ -19,8 +19,8 @@ HashItem* HashValue::newItem(ByteView field, ByteView value) {
   return item;
 }
 
-Collection* HashValue::clone() const {
-  HashValue* copy = makeCollection<HashValue>(storeMemory());
+Collection* HashValue::clone(MemoryCounter& store) const {
+  HashValue* copy = makeCollection<HashValue>(store);
   try {
     forEach([&](ByteView field, ByteView value) { copy->set(field, value); });
   } catch (...) {

@@ -55,7 +55,7 @@ class HashValue final : public Collection {
 
   std::string_view encodingName() const override { return "hashtable"; }
   size_t size() const override { return table_.size(); }
-  Collection* clone() const override;
+  Collection* clone(MemoryCounter& store) const override;
 
   // The value of `field`, if present.
   std::optional<ByteView> get(ByteView field) const;

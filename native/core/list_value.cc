@@ -71,8 +71,8 @@ ListValue::~ListValue() {
   }
 }
 
-Collection* ListValue::clone() const {
-  ListValue* copy = makeCollection<ListValue>(storeMemory(), fill_);
+Collection* ListValue::clone(MemoryCounter& store) const {
+  ListValue* copy = makeCollection<ListValue>(store, fill_);
   try {
     for (const Chunk* c = head_; c; c = c->next) {
       Chunk* d = copy->newChunk(c->used);

@@ -53,7 +53,7 @@ class ListValue final : public Collection {
 
   std::string_view encodingName() const override { return "quicklist"; }
   size_t size() const override { return count_; }
-  Collection* clone() const override;
+  Collection* clone(MemoryCounter& store) const override;
 
   void pushFront(ByteView value);
   void pushBack(ByteView value);

@@ -60,8 +60,8 @@ void SetValue::convertToTable() {
   table_ = table;
 }
 
-Collection* SetValue::clone() const {
-  SetValue* copy = makeCollection<SetValue>(storeMemory(), isIntSet());
+Collection* SetValue::clone(MemoryCounter& store) const {
+  SetValue* copy = makeCollection<SetValue>(store, isIntSet());
   try {
     if (isIntSet()) {
       ints_.copyTo(copy->ints_);

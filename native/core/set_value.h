@@ -66,7 +66,7 @@ class SetValue final : public Collection {
 
   std::string_view encodingName() const override { return isIntSet() ? "intset" : "hashtable"; }
   size_t size() const override { return isIntSet() ? ints_.size() : table_->size(); }
-  Collection* clone() const override;
+  Collection* clone(MemoryCounter& store) const override;
 
   bool isIntSet() const { return table_ == nullptr; }
   bool contains(ByteView member) const;

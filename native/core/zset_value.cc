@@ -39,8 +39,8 @@ ZSetValue::~ZSetValue() {
   countedDelete(memory(), skiplist_);
 }
 
-Collection* ZSetValue::clone() const {
-  ZSetValue* copy = makeCollection<ZSetValue>(storeMemory());
+Collection* ZSetValue::clone(MemoryCounter& store) const {
+  ZSetValue* copy = makeCollection<ZSetValue>(store);
   try {
     if (skiplist_) {
       copy->convertToSkiplist();

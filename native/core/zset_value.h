@@ -49,7 +49,7 @@ class ZSetValue final : public Collection {
 
   std::string_view encodingName() const override { return skiplist_ ? "skiplist" : "listpack"; }
   size_t size() const override { return skiplist_ ? skiplist_->size() : count_; }
-  Collection* clone() const override;
+  Collection* clone(MemoryCounter& store) const override;
 
   bool isListpack() const { return skiplist_ == nullptr; }
 

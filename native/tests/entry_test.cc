@@ -1,9 +1,13 @@
 // Unit tests of Entry (entry.h): layout round trips, expiry add/remove,
 // raw-string growth across the short/long layout boundary, and byte
-// accounting.
+// accounting (a collection copied to another database counts there).
+#include <string>
+#include <vector>
+
 #include "check.h"
 #include "core/entry.h"
 #include "core/numbers.h"
+#include "core/store.h"
 
 using namespace ember;
 
@@ -153,4 +157,33 @@ TEST(numbers_match_redis) {
   CHECK(parseLongDouble("inf").has_value());
   char digits[kInt64DigitsMax];
   CHECK_EQ(formatInt64(INT64_MIN, digits), std::string_view("-9223372036854775808"));
+}
+
+TEST(a_collection_copied_to_another_db_counts_and_lives_there) {
+  Store store;
+  auto run = [&](std::vector<std::string> args, int db) {
+    std::vector<ByteView> argv(args.begin(), args.end());
+    ReplyBuilder out;
+    store.execute(argv, out, db);
+    return ReplyReader(out.bytes()).next().type != ReplyType::kError;
+  };
+  for (int i = 0; i < 200; i++) CHECK(run({"ZADD", "z", std::to_string(i), "m" + std::to_string(i)}, 1));
+  CHECK(run({"RPUSH", "l", "a", "b", "c"}, 1));
+  const int64_t source_before = store.db(1).memory().used;
+  const int64_t target_before = store.db(0).memory().used;
+  CHECK(run({"COPY", "z", "z", "DB", "0"}, 1));
+  CHECK(run({"COPY", "l", "l", "DB", "0"}, 1));
+  // The copies are the target's: its counter grew, the source's did not.
+  CHECK_EQ(store.db(1).memory().used, source_before);
+  const int64_t copied = store.db(0).memory().used - target_before;
+  CHECK(copied > source_before / 2);
+  // The source's database goes first (freed on the lazy-free thread):
+  // the copies must not depend on it (ASan would see a use-after-free).
+  CHECK(run({"FLUSHDB", "ASYNC"}, 1));
+  store.lazyFreer().drain();
+  CHECK(run({"ZADD", "z", "999", "new"}, 0));
+  CHECK(run({"RPUSH", "l", "d"}, 0));
+  CHECK(run({"DEL", "z", "l"}, 0));
+  // Deleting them gives their bytes back (the table's slots stay).
+  CHECK(store.db(0).memory().used - target_before < copied / 10);
 }

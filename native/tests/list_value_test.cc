@@ -126,7 +126,7 @@ void randomOps(int64_t fill, uint64_t seed, int steps) {
       if (step % 50 == 0) checkSame(*l, model);
     }
     checkSame(*l, model);
-    Collection* copy = l->clone();
+    Collection* copy = l->clone(l->storeMemory());
     checkSame(*static_cast<ListValue*>(copy), model);
     destroyCollection(copy);
     destroyCollection(l);

@@ -182,7 +182,7 @@ TEST(zset_listpack_and_skiplist_agree) {
       big.forRange(1, big.size() - 1, true, [&](ByteView m, double) { b.emplace_back(m); return true; });
       CHECK(a == b);
     }
-    Collection* copy = big.clone();
+    Collection* copy = big.clone(big.storeMemory());
     CHECK(listOf(*static_cast<ZSetValue*>(copy)) == listOf(big));
     destroyCollection(copy);
   }
