@@ -1,9 +1,12 @@
-// Snapshots with the embedded Engine: { dir, dbfilename, save } make it
-// persistent (load when constructed, a last SAVE at close() when save
-// rules are set); SAVE, BGSAVE and LASTSAVE; a corrupt file refused.
+// Persistence with the embedded Engine. Snapshots: { dir, dbfilename,
+// save } make it persistent (load when constructed, a last SAVE at close()
+// when save rules are set); SAVE, BGSAVE and LASTSAVE; a corrupt file
+// refused. The append-only log: { appendonly, appendfsync, ... }, its
+// fsync policies, turning it on (at start and at run time), automatic
+// and explicit rewrites, one child process at a time.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Engine, EmberError } from 'emberkv';
@@ -88,5 +91,128 @@ describe('Engine snapshots', () => {
     assert.throws(() => new Engine({ dir: path.join(dir, 'no-such-dir') }), EmberError);
     assert.throws(() => new Engine({ dbfilename: 'a/b' }), /can't be a path, just a filename/);
     assert.throws(() => new Engine({ save: '10' }), /Invalid save parameters/);
+  });
+});
+
+describe('Engine append-only log', () => {
+  let root;
+  before(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'emberkv-engine-aof-'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+  let cases = 0;
+  const freshDir = () => {
+    const dir = path.join(root, `case-${cases++}`);
+    mkdirSync(dir);
+    return dir;
+  };
+  const info = (engine, name) => new RegExp(`^${name}:(.*)$`, 'm').exec(engine.info('persistence'))?.[1]?.trim();
+  const until = async (engine, done) => {
+    for (let i = 0; i < 2000 && !done(); i++) {
+      engine.runUpkeep();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.ok(done(), 'in time');
+  };
+
+  test('appendfsync always: every write call returns with its record durable', () => {
+    const dir = freshDir();
+    const engine = new Engine({ dir, appendonly: true, appendfsync: 'always', backgroundUpkeep: false });
+    for (let i = 0; i < 20; i++) {
+      engine.set(`k${i}`, i);
+      assert.equal(info(engine, 'aof_durable_records'), info(engine, 'aof_appended_records'));
+    }
+    engine.exec([['INCR', 'n'], ['RPUSH', 'l', 'a', 'b']]);
+    assert.equal(info(engine, 'aof_durable_records'), '21', 'a transaction is one record');
+    assert.equal(info(engine, 'aof_enabled'), '1');
+    engine.close();
+    const again = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    assert.equal(again.dbSize(), 22);
+    assert.deepEqual(again.lRange('l', 0, -1), ['a', 'b']);
+    again.close();
+  });
+
+  test('everysec: the upkeep timer writes and fsyncs within about a second', async () => {
+    const dir = freshDir();
+    const engine = new Engine({ dir, appendonly: true });
+    engine.set('k', 'v');
+    assert.equal(info(engine, 'aof_durable_records'), '0', 'not at once');
+    const start = Date.now();
+    while (info(engine, 'aof_durable_records') !== '1' && Date.now() - start < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(info(engine, 'aof_durable_records'), '1');
+    assert.ok(Date.now() - start < 2500, `durable after ${Date.now() - start} ms`);
+    engine.close();
+  });
+
+  test('turning the log on starts it from the snapshot file, so nothing is lost', () => {
+    const dir = freshDir();
+    const a = new Engine({ dir });
+    a.set('from', 'snapshot');
+    a.save();
+    a.close();
+    const b = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    assert.equal(b.get('from'), 'snapshot');
+    b.set('from', 'log');
+    b.close();
+    rmSync(path.join(dir, 'dump.emb'));
+    const c = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    assert.equal(c.get('from'), 'log', 'the log has its own base');
+    c.close();
+  });
+
+  test('CONFIG SET appendonly yes at run time: a rewrite gives the new log its base', async () => {
+    const dir = freshDir();
+    const engine = new Engine({ dir, backgroundUpkeep: false });
+    engine.set('before', '1');
+    assert.equal(engine.call('CONFIG', 'SET', 'appendonly', 'yes'), 'OK');
+    engine.set('during', '2');
+    await until(engine, () => info(engine, 'aof_rewrite_in_progress') === '0' && info(engine, 'aof_rewrites') === '1');
+    engine.set('after', '3');
+    assert.equal(engine.call('CONFIG', 'SET', 'appendonly', 'no'), 'OK');
+    assert.equal(info(engine, 'aof_enabled'), '0');
+    engine.set('not-logged', '4');
+    engine.close();
+    const again = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    assert.deepEqual(again.call('KEYS', '*').sort(), ['after', 'before', 'during']);
+    again.close();
+  });
+
+  test('the log rewrites itself once it has grown by auto-aof-rewrite-percentage', async () => {
+    const dir = freshDir();
+    const engine = new Engine({
+      dir, appendonly: true, backgroundUpkeep: false, autoAofRewritePercentage: 100, autoAofRewriteMinSize: '4kb',
+    });
+    for (let i = 0; i < 200; i++) engine.set('same', 'x'.repeat(50));  // the log grows, the data does not
+    engine.runUpkeep();
+    assert.equal(info(engine, 'aof_rewrites'), '1');
+    await until(engine, () => info(engine, 'aof_rewrite_in_progress') === '0');
+    assert.equal(info(engine, 'aof_last_bgrewrite_status'), 'ok');
+    assert.ok(Number(info(engine, 'aof_current_size')) < 1000, 'the rewritten log is small');
+    engine.close();
+    const again = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    assert.equal(again.get('same'), 'x'.repeat(50));
+    again.close();
+  });
+
+  test('BGREWRITEAOF with the log off, and while a BGSAVE runs, answer as Redis', async () => {
+    const dir = freshDir();
+    const off = new Engine({ dir, backgroundUpkeep: false });
+    assert.throws(() => off.bgRewriteAof(), /ERR Can't execute an AOF background rewriting: the append-only file is off/);
+    off.close();
+    const engine = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    for (let i = 0; i < 1000; i++) engine.set(`k${i}`, i);
+    assert.equal(engine.bgSave(), 'Background saving started');
+    assert.equal(engine.bgRewriteAof(), 'Background append only file rewriting scheduled');
+    await until(engine, () => info(engine, 'aof_rewrites') === '1' && info(engine, 'aof_rewrite_in_progress') === '0');
+    // And the other way round: one child process at a time.
+    assert.equal(engine.bgRewriteAof(), 'Background append only file rewriting started');
+    assert.throws(() => engine.bgRewriteAof(), /ERR Background append only file rewriting already in progress/);
+    assert.throws(() => engine.bgSave(), /ERR An AOF log rewriting in progress: can't BGSAVE right now/);
+    assert.equal(engine.call('BGSAVE', 'SCHEDULE'), 'Background saving scheduled');
+    await until(engine, () => info(engine, 'aof_rewrite_in_progress') === '0' && info(engine, 'rdb_bgsave_in_progress') === '0' &&
+      info(engine, 'rdb_saves') === '2');
+    engine.close();
   });
 });
