@@ -221,6 +221,11 @@ void AppendLog::removeUnlisted() {
   std::vector<std::string> doomed;
   while (dirent* ent = ::readdir(dir)) {
     std::string name = ent->d_name;
+    // Temp files a crash left (a rewrite's, a manifest's, a snapshot's).
+    if (name.compare(0, 5, "temp-") == 0 && (endsWith(name, ".emb") || endsWith(name, ".manifest"))) {
+      doomed.push_back(std::move(name));
+      continue;
+    }
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
     if (!endsWith(name, ".base.emb") && !endsWith(name, ".incr.aof")) continue;
     bool listed = false;
@@ -456,19 +461,32 @@ std::optional<std::string> AppendLog::startRewrite(std::string* error) {
   files_before_rewrite_ = files_.size();
   files_.push_back(incr);
   rewrite_base_seq_ = next_base_seq_++;
-  return paths_.baseName(rewrite_base_seq_);
+  return rewriteTempName();
+}
+
+std::string AppendLog::rewriteTempName() const {
+  return "temp-rewriteaof-bg-" + std::to_string(static_cast<int64_t>(::getpid())) + ".emb";
 }
 
 bool AppendLog::finishRewrite(bool ok, std::string* error) {
   if (rewrite_base_seq_ == 0) return false;
   const AofFileInfo base{paths_.baseName(rewrite_base_seq_), rewrite_base_seq_, true};
   rewrite_base_seq_ = 0;
+  const std::string temp = paths_.pathOf(rewriteTempName());
   if (!ok) {
-    ::unlink(paths_.pathOf(base.name).c_str());
+    ::unlink(temp.c_str());
+    return false;
+  }
+  // Named a base only now, by this process: a rewrite child orphaned by a
+  // crash can never put its file where a later process's base is.
+  if (::rename(temp.c_str(), paths_.pathOf(base.name).c_str()) != 0) {
+    *error = "Can't rename " + temp + " to " + base.name + ": " + errnoText(errno);
+    ::unlink(temp.c_str());
     return false;
   }
   std::vector<AofFileInfo> files{base};
   files.insert(files.end(), files_.begin() + static_cast<std::ptrdiff_t>(files_before_rewrite_), files_.end());
+  // The manifest's directory fsync makes the rename durable too.
   if (!writeManifest(files, error)) {
     ::unlink(paths_.pathOf(base.name).c_str());
     return false;

@@ -39,9 +39,9 @@
 //
 // REWRITE. startRewrite() switches appending to a new incr file (the
 // manifest then lists the old files and the new one, so a crash loses
-// nothing) and names the new base file, which Store's forked child writes
-// as the snapshot of that instant. finishRewrite(true) makes the manifest
-// [new base, new incr] and deletes the old files. While the log waits for
+// nothing) and names a temp file, which Store's forked child writes as the
+// snapshot of that instant. finishRewrite(true) renames it to the new
+// base, makes the manifest [new base, new incr] and deletes the old files. While the log waits for
 // its first base (enabled at runtime, or at startup with data), no
 // manifest is written until a base exists: the files would not describe
 // the data.
@@ -159,11 +159,12 @@ class AppendLog {
 
   // ---- Rewrite ----
   // Writes the pending bytes to the current incr file, then switches to a
-  // new one; returns the name of the base file the rewrite must create
-  // (in paths().directory()), or nullopt with `error`.
+  // new one; returns the name of the file (in paths().directory()) the
+  // rewrite must write the new base to, or nullopt with `error`.
   std::optional<std::string> startRewrite(std::string* error);
-  // The rewrite child ended: with `ok`, its base file is in place and the
-  // log becomes [that base, the incr file opened by startRewrite].
+  // The rewrite ended: with `ok`, the file startRewrite named is complete
+  // (fsync'd); it is renamed to the new base, and the log becomes [that
+  // base, the incr file opened by startRewrite]. Without, it is removed.
   bool finishRewrite(bool ok, std::string* error);
   bool rewriteRunning() const { return rewrite_base_seq_ != 0; }
 
@@ -176,7 +177,10 @@ class AppendLog {
   // Creates incr file `seq` with its header: its descriptor, or -1.
   int createIncr(uint64_t seq, std::string* error);
   bool writeManifest(const std::vector<AofFileInfo>& files, std::string* error);
+  // Removes the log's files no manifest names, and temp files.
   void removeUnlisted();
+  // temp-rewriteaof-bg-<this process's pid>.emb
+  std::string rewriteTempName() const;
 
   AofPaths paths_;
   int fd_ = -1;

@@ -228,13 +228,13 @@ Store::AofLoadResult Store::loadAppendOnly(const ProgressFn& progress) {
   if (!manifest) {
     // A new log starts from the data there is now: write it as the base
     // before anything is appended, so the log is complete from the start.
-    std::optional<std::string> base = aof_.startRewrite(&result.error);
-    if (!base) {
+    std::optional<std::string> temp = aof_.startRewrite(&result.error);
+    if (!temp) {
       aof_.close();
       return result;
     }
     clock_.beginCommand();
-    SnapshotFileSaveResult saved = saveSnapshotFile(*this, paths.directory(), *base);
+    SnapshotFileSaveResult saved = saveSnapshotFile(*this, paths.directory(), *temp);
     if (!saved.ok || !aof_.finishRewrite(true, &result.error)) {
       if (!saved.ok) {
         aof_.finishRewrite(false, &error);
@@ -301,12 +301,12 @@ Store::RewriteStart Store::startRewrite(std::string* error) {
   const int64_t now = nowMs();
   aof_state_.last_rewrite_try_ms = now;
   std::string why;
-  std::optional<std::string> base = aof_.startRewrite(&why);
-  if (base) {
+  std::optional<std::string> temp = aof_.startRewrite(&why);
+  if (temp) {
     // The child writes the data as it is at this instant: exactly what the
     // records before the switch to the new incr file produced.
     clock_.beginCommand();
-    SnapshotChild child = forkSnapshotChild(*this, aof_.paths().directory(), *base);
+    SnapshotChild child = forkSnapshotChild(*this, aof_.paths().directory(), *temp);
     if (child.pid > 0) {
       rewrite_child_ = std::move(child);
       aof_state_.rewrite_start_ms = now;

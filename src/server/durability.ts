@@ -1,8 +1,10 @@
 /**
  * The append-only log's side of the server's replies (native/core/append_log.h):
- * every call that may have written lets the log be written at the end of
- * this event-loop turn, and, with `appendfsync always`, its reply is held
- * until what it wrote is durable.
+ * the records a call appended are written (write(2)) at the end of this
+ * event-loop turn, and its reply is held until then, as Redis writes its
+ * log before it replies, so a crash of the process never loses an
+ * acknowledged write; with `appendfsync always`, the reply is held until
+ * what it wrote is durable (fsync'd).
  *
  * Group commit: whatever the calls of one turn appended is written with
  * one write(2) and made durable by one fsync, run off the event loop (the
@@ -19,7 +21,8 @@
  * works again (Redis exits instead).
  *
  * `everysec` and `no` need nothing here beyond the write per turn: the
- * engine's upkeep timer fsyncs once a second (src/engine.ts).
+ * engine's upkeep timer fsyncs once a second (src/engine.ts). A call that
+ * wrote nothing while no write is pending is answered at once.
  */
 import type { Logger } from 'pino';
 import type { ServerHooks } from '../engine.js';
@@ -57,7 +60,11 @@ export class Durability {
       this.#seenAppended = seq;
       this.#scheduleFlush();
     }
-    if (!this.#always || seq <= this.#durable) {
+    // Not before the records are at least written (by #scheduleFlush, at
+    // the end of this turn, as Redis writes before it replies); with
+    // always, not before they are durable.
+    const ready = this.#always ? seq <= this.#durable : !this.#flushScheduled;
+    if (ready) {
       release();
       return;
     }
