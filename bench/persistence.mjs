@@ -11,6 +11,13 @@
 //     setImmediate turn, so every gap between turns is visible), plus the
 //     extra memory the save costs: the child's Private_Dirty pages (those
 //     copy-on-write has duplicated) sampled from /proc every 10 ms.
+// And the append-only log (appendfsync everysec), BENCH_KEYS SETs:
+//   - replay: emberkv: constructing Engine({ dir, appendonly: true }) on
+//     the log of the SETs; Redis (without the RDB preamble, so that it
+//     replays commands too): DEBUG LOADAOF;
+//   - BGREWRITEAOF: the command's own time and the whole rewrite, for
+//     emberkv with the longest stall under the same write load as BGSAVE;
+//   - loading the rewritten log (a base and a short incr file).
 // emberkv runs embedded in this process; redis-server (Debian package) on
 // loopback, loaded through ioredis pipelines. Medians of BENCH_ROUNDS
 // (default 3) where a cell is a time.
@@ -58,6 +65,94 @@ function privateDirtyKb(pid) {
   }
 }
 
+/**
+ * Runs `command` (BGSAVE, BGREWRITEAOF) on `engine` under a write load
+ * until INFO persistence's `busyField` is 0: how long the command itself
+ * blocked, the total, the longest event-loop stall (every gap between two
+ * turns of the loop is a stall a server would show as latency; 500 SETs
+ * of random keys per setImmediate turn), and the child's copied pages.
+ */
+async function underWriteLoad(engine, command, busyField) {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const before = new Set(childPids());
+  delay.enable();
+  const start = now();
+  engine.call(command);
+  const commandMs = ms(start);
+  const child = childPids().find((pid) => !before.has(pid));
+  let maxGap = 0;
+  let maxDirtyKb = 0;
+  let lastSample = 0;
+  let turn = now();
+  let written = 0;
+  await new Promise((resolve) => {
+    const step = () => {
+      const gap = ms(turn);
+      if (gap > maxGap) maxGap = gap;
+      for (let i = 0; i < 500; i++) engine.set(keyOf((written++ * 7919) % KEYS), valueOf(written));
+      if (child && Date.now() - lastSample >= 10) {
+        maxDirtyKb = Math.max(maxDirtyKb, privateDirtyKb(child));
+        lastSample = Date.now();
+      }
+      engine.runUpkeep(0.5);  // what the background timer does: reaps the child
+      if (infoField(engine.info('persistence'), busyField) === 0) {
+        resolve();
+        return;
+      }
+      turn = now();
+      setImmediate(step);
+    };
+    setImmediate(step);
+  });
+  const total = ms(start);
+  delay.disable();
+  return { command: commandMs, total, stall: Math.max(maxGap, delay.max / 1e6), dirtyMb: maxDirtyKb / 1024 };
+}
+
+/**
+ * The append-only log (appendfsync everysec): replaying a log of KEYS
+ * SETs, BGREWRITEAOF under a write load, and loading the rewritten log.
+ */
+async function measureEmberkvLog() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'emberkv-bench-aof-'));
+  let engine = new Engine({ dir, appendonly: true });
+  for (let i = 0; i < KEYS; i++) engine.set(keyOf(i), valueOf(i));
+  engine.close();
+  const logBytes = () => readdirSync(path.join(dir, 'appendonlydir')).reduce((n, f) => n + statSync(path.join(dir, 'appendonlydir', f)).size, 0);
+  const bytes = logBytes();
+  const replays = [];
+  const rewrites = [];
+  const rewriteCommands = [];
+  const stalls = [];
+  const rewrittenLoads = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = now();
+    engine = new Engine({ dir, appendonly: true });
+    if (engine.dbSize() !== KEYS) throw new Error(`replayed ${engine.dbSize()} keys, expected ${KEYS}`);
+    // Round 0 replays the KEYS SETs; later rounds a rewritten log.
+    (round === 0 ? replays : rewrittenLoads).push(ms(start));
+    const run = await underWriteLoad(engine, 'BGREWRITEAOF', 'aof_rewrite_in_progress');
+    rewriteCommands.push(run.command);
+    rewrites.push(run.total);
+    stalls.push(run.stall);
+    if (engine.info('persistence').includes('aof_last_bgrewrite_status:err')) throw new Error('BGREWRITEAOF failed');
+    engine.close();
+  }
+  const start = now();
+  engine = new Engine({ dir, appendonly: true });
+  rewrittenLoads.push(ms(start));
+  engine.close();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    bytes,
+    replay: median(replays),
+    rewriteCommand: median(rewriteCommands),
+    rewrite: median(rewrites),
+    stall: median(stalls),
+    rewrittenLoad: median(rewrittenLoads),
+  };
+}
+
 async function measureEmberkv() {
   const dir = mkdtempSync(path.join(tmpdir(), 'emberkv-bench-persist-'));
   const engine = new Engine({ dir });
@@ -81,43 +176,11 @@ async function measureEmberkv() {
     if (loaded.dbSize() !== KEYS) throw new Error(`loaded ${loaded.dbSize()} keys, expected ${KEYS}`);
     loaded.close();
 
-    // BGSAVE under a write load: every gap between two turns of the loop
-    // is a stall a server would show as latency.
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    const before = new Set(childPids());
-    delay.enable();
-    start = now();
-    engine.call('BGSAVE');
-    forks.push(ms(start));
-    const child = childPids().find((pid) => !before.has(pid));
-    let maxGap = 0;
-    let maxDirtyKb = 0;
-    let lastSample = 0;
-    let turn = now();
-    let written = 0;
-    await new Promise((resolve) => {
-      const step = () => {
-        const gap = ms(turn);
-        if (gap > maxGap) maxGap = gap;
-        for (let i = 0; i < 500; i++) engine.set(keyOf((written++ * 7919) % KEYS), valueOf(written));
-        if (child && Date.now() - lastSample >= 10) {
-          maxDirtyKb = Math.max(maxDirtyKb, privateDirtyKb(child));
-          lastSample = Date.now();
-        }
-        engine.runUpkeep(0.5);  // what the background timer does: reaps the child
-        if (infoField(engine.info('persistence'), 'rdb_bgsave_in_progress') === 0) {
-          resolve();
-          return;
-        }
-        turn = now();
-        setImmediate(step);
-      };
-      setImmediate(step);
-    });
-    bgsaves.push(ms(start));
-    delay.disable();
-    stalls.push(Math.max(maxGap, delay.max / 1e6));
-    dirty.push(maxDirtyKb / 1024);
+    const run = await underWriteLoad(engine, 'BGSAVE', 'rdb_bgsave_in_progress');
+    forks.push(run.command);
+    bgsaves.push(run.total);
+    stalls.push(run.stall);
+    dirty.push(run.dirtyMb);
     if (engine.info('persistence').includes('rdb_last_bgsave_status:err')) throw new Error('BGSAVE failed');
   }
   engine.close();
@@ -168,8 +231,44 @@ async function measureRedis() {
   return { save: median(saves), load: median(loads), fork: median(forks), bgsave: median(bgsaves), bytes };
 }
 
+/** Redis's AOF (everysec, no RDB preamble): DEBUG LOADAOF of KEYS SETs, BGREWRITEAOF. */
+async function measureRedisLog() {
+  const server = await startRedisServer({
+    extraArgs: ['--enable-debug-command', 'yes', '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'],
+  });
+  const redis = new Redis({ port: server.port, lazyConnect: true });
+  await redis.connect();
+  for (let i = 0; i < KEYS; i += 1000) {
+    const pipeline = redis.pipeline();
+    for (let j = i; j < Math.min(KEYS, i + 1000); j++) pipeline.set(keyOf(j), valueOf(j));
+    await pipeline.exec();
+  }
+  const dir = path.join((await redis.config('GET', 'dir'))[1], (await redis.config('GET', 'appenddirname'))[1]);
+  const bytes = readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+  const replays = [];
+  const rewrites = [];
+  const rewrittenLoads = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let start = now();
+    await redis.call('DEBUG', 'LOADAOF');
+    (round === 0 ? replays : rewrittenLoads).push(ms(start));
+    start = now();
+    await redis.bgrewriteaof();
+    while (infoField(await redis.info('persistence'), 'aof_rewrite_in_progress') === 1) await new Promise((r) => setTimeout(r, 5));
+    rewrites.push(ms(start));
+  }
+  const start = now();
+  await redis.call('DEBUG', 'LOADAOF');
+  rewrittenLoads.push(ms(start));
+  redis.disconnect();
+  await server.stop();
+  return { bytes, replay: median(replays), rewrite: median(rewrites), rewrittenLoad: median(rewrittenLoads) };
+}
+
 const ember = await measureEmberkv();
+const emberLog = await measureEmberkvLog();
 const redis = hasRedisServer() ? await measureRedis() : null;
+const redisLog = hasRedisServer() ? await measureRedisLog() : null;
 const cell = (value, digits = 1) => (value === undefined ? 'n/a' : value.toFixed(digits));
 
 console.log(`\n${KEYS} string keys (16 B keys, 32 B values); times in ms, medians of ${ROUNDS} rounds\n`);
@@ -183,6 +282,19 @@ printTable(
     ['BGSAVE until done (ms)', cell(ember.bgsave), cell(redis?.bgsave)],
     ['longest event-loop stall during BGSAVE, writes going on (ms)', cell(ember.stall, 2), 'n/a'],
     ["extra memory: the child's copied pages (MB)", cell(ember.dirtyMb), 'n/a'],
+  ],
+);
+
+console.log(`\nappend-only log (appendfsync everysec; Redis without the RDB preamble), ${KEYS} SETs; times in ms\n`);
+printTable(
+  ['', 'emberkv', 'redis-server'],
+  [
+    ['log size (MB)', cell(emberLog.bytes / 1e6), cell(redisLog && redisLog.bytes / 1e6)],
+    ['replay the log of SETs (ms)', cell(emberLog.replay), cell(redisLog?.replay)],
+    ['BGREWRITEAOF command (ms)', cell(emberLog.rewriteCommand, 2), 'n/a'],
+    ['BGREWRITEAOF until done (ms)', cell(emberLog.rewrite), cell(redisLog?.rewrite)],
+    ['longest event-loop stall during BGREWRITEAOF, writes going on (ms)', cell(emberLog.stall, 2), 'n/a'],
+    ['load the rewritten log (ms)', cell(emberLog.rewrittenLoad), cell(redisLog?.rewrittenLoad)],
   ],
 );
 if (!redis) console.log('\n*** redis-server is not on PATH: its column is not measured ***');

@@ -427,9 +427,11 @@ class Store : private ExpiryListener {
   RewriteStart startRewrite(std::string* error);
   void recordRewriteEnd(SnapshotChildStatus status);
   AofPaths aofPaths() const;
-  // Replays one incr file (whole, in `data`) into this store.
+  // Replays one incr file (whole, in `data`) into this store. The last
+  // file may end in a cut record: dropped with a warning, and `*cut_at`
+  // set to where the file must be cut before appending.
   bool replayIncr(ByteView data, bool last, const std::string& path, AofLoadResult& result,
-                  const std::function<void(size_t)>& progress);
+                  const std::function<void(size_t)>& progress, size_t* cut_at);
   // Persistence upkeep in cron(): collects a finished BGSAVE, starts a
   // scheduled one or one a save rule asks for.
   void persistenceCron();

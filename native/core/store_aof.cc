@@ -104,7 +104,7 @@ AofScanResult Store::scanAppendOnlyFile(ByteView data, const AofRecordVisitor& v
 }
 
 bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoadResult& result,
-                       const std::function<void(size_t)>& progress) {
+                       const std::function<void(size_t)>& progress, size_t* cut_at) {
   ReplyBuilder reply;
   size_t next_report = 0;
   const AofScanResult scan = scanAppendOnlyFile(data, [&](std::span<const AofCommand> record, size_t offset) {
@@ -126,7 +126,7 @@ bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoa
   if (scan.outcome == Outcome::kTruncated && last) {
     result.warning = "The append-only file " + path + " is " + scan.error + " (a crash while writing?): its last " +
                      std::to_string(data.size() - scan.good_end) + " bytes dropped";
-    result.error_offset = scan.good_end;  // where the file is cut on open
+    *cut_at = scan.good_end;
     return true;
   }
   result.error_file = path;
@@ -189,10 +189,9 @@ Store::AofLoadResult Store::loadAppendOnly(const ProgressFn& progress) {
         }
       } else {
         const bool last = i + 1 == manifest->files.size();
-        ok = replayIncr(data, last, path, result, [&](size_t offset) {
-          if (progress) progress(done + offset, total);
-        });
-        if (ok && last && !result.warning.empty()) last_good_end = result.error_offset;
+        ok = replayIncr(
+            data, last, path, result, [&](size_t offset) { if (progress) progress(done + offset, total); },
+            &last_good_end);
       }
       done += data.size();
       if (progress) progress(done, total);
@@ -209,7 +208,6 @@ Store::AofLoadResult Store::loadAppendOnly(const ProgressFn& progress) {
       result.duration_us = steadyUs() - start;
       return result;
     }
-    result.error_offset = 0;
   }
   if (!manifest) {
     // No log yet (appendonly just turned on): start from the snapshot, if
