@@ -32,7 +32,7 @@ import Redis from 'ioredis';
 import { Client } from 'emberkv/client';
 import { startGrpcServer } from '../test/support/grpc-server.mjs';
 import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
-import { keyOf, median, printTable, valueOf } from './support.mjs';
+import { driveCallers, keyOf, median, printTable, valueOf } from './support.mjs';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 100_000);
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 50);
@@ -49,37 +49,12 @@ const SETTINGS = [
 const only = process.env.BENCH_SETTINGS?.split(',').map((s) => s.trim());
 const chosen = only ? SETTINGS.filter((s) => only.includes(s.name)) : SETTINGS;
 
-/** A fast seeded generator, so both servers see the same keys. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** CALLERS loops of `set(key, value)` for `seconds`: { opsPerSec, p50Ms, p99Ms }. */
-async function drive(set, seconds) {
-  const deadline = performance.now() + seconds * 1000;
-  const latencies = [];
-  const caller = async (id) => {
-    const random = rng(id + 1);
-    while (performance.now() < deadline) {
-      const i = Math.floor(random() * KEYS);
-      const start = performance.now();
-      await set(keyOf(i), valueOf(i));
-      latencies.push(performance.now() - start);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CALLERS }, (_, i) => caller(i)));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { opsPerSec: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+/** CALLERS loops of `set(key, value)` for `seconds` (the same keys for both servers). */
+function drive(set, seconds) {
+  return driveCallers(CALLERS, seconds, (random) => {
+    const i = Math.floor(random() * KEYS);
+    return set(keyOf(i), valueOf(i));
+  });
 }
 
 /** emberkv-server with `args` in a fresh dir: { set, info, close }. */

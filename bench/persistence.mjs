@@ -196,15 +196,20 @@ async function measureEmberkv() {
   };
 }
 
-async function measureRedis() {
-  const server = await startRedisServer({ extraArgs: ['--enable-debug-command', 'yes'] });
-  const redis = new Redis({ port: server.port, lazyConnect: true });
-  await redis.connect();
+/** SETs the KEYS keys into Redis, 1000 per pipeline. */
+async function fillRedis(redis) {
   for (let i = 0; i < KEYS; i += 1000) {
     const pipeline = redis.pipeline();
     for (let j = i; j < Math.min(KEYS, i + 1000); j++) pipeline.set(keyOf(j), valueOf(j));
     await pipeline.exec();
   }
+}
+
+async function measureRedis() {
+  const server = await startRedisServer({ extraArgs: ['--enable-debug-command', 'yes'] });
+  const redis = new Redis({ port: server.port, lazyConnect: true });
+  await redis.connect();
+  await fillRedis(redis);
   const saves = [];
   const loads = [];
   const forks = [];
@@ -238,11 +243,7 @@ async function measureRedisLog() {
   });
   const redis = new Redis({ port: server.port, lazyConnect: true });
   await redis.connect();
-  for (let i = 0; i < KEYS; i += 1000) {
-    const pipeline = redis.pipeline();
-    for (let j = i; j < Math.min(KEYS, i + 1000); j++) pipeline.set(keyOf(j), valueOf(j));
-    await pipeline.exec();
-  }
+  await fillRedis(redis);
   const dir = path.join((await redis.config('GET', 'dir'))[1], (await redis.config('GET', 'appenddirname'))[1]);
   const bytes = readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
   const replays = [];

@@ -27,7 +27,7 @@ import Redis from 'ioredis';
 import { Client } from 'emberkv/client';
 import { startGrpcServer } from '../test/support/grpc-server.mjs';
 import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
-import { keyOf, median, printTable, valueOf } from './support.mjs';
+import { driveCallers, keyOf, median, printTable, valueOf } from './support.mjs';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 100_000);
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 50);
@@ -35,37 +35,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const VALUE = valueOf(0);
 
-/** A fast seeded generator, so every target sees the same mix. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** CALLERS loops of `op(isGet, key)` for SECONDS: { opsPerSec, p50Ms, p99Ms }. */
-async function drive(op) {
-  const deadline = performance.now() + SECONDS * 1000;
-  const latencies = [];
-  const caller = async (id) => {
-    const random = rng(id + 1);
-    while (performance.now() < deadline) {
-      const key = keyOf(Math.floor(random() * KEYS));
-      const start = performance.now();
-      await op(random() < 0.5, key);
-      latencies.push(performance.now() - start);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CALLERS }, (_, i) => caller(i)));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { opsPerSec: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+/** CALLERS loops of `op(isGet, key)` for SECONDS (the same mix for every target). */
+function drive(op) {
+  return driveCallers(CALLERS, SECONDS, (random) => {
+    const key = keyOf(Math.floor(random() * KEYS));
+    return op(random() < 0.5, key);
+  });
 }
 
 async function load(set) {

@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: key and value generation, the median
-// of rounds, and a plain text table printer (so every benchmark prints
-// peers side by side).
+// of rounds, a plain text table printer (so every benchmark prints peers
+// side by side), and concurrent callers with their latencies.
+import { rng } from '../test/support/random.mjs';
 
 /** The median of a list of numbers. */
 export function median(values) {
@@ -48,4 +49,29 @@ export function printTable(headers, rows) {
   console.log(line(headers));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+}
+
+/**
+ * `callers` concurrent loops, each awaiting `step(random)` (one operation;
+ * `random` is the caller's own seeded generator) until `seconds` have
+ * passed: { opsPerSec, p50Ms, p99Ms } of the operations' latencies as a
+ * caller sees them (issue to reply).
+ */
+export async function driveCallers(callers, seconds, step) {
+  const deadline = performance.now() + seconds * 1000;
+  const latencies = [];
+  const caller = async (id) => {
+    const random = rng(id + 1);
+    while (performance.now() < deadline) {
+      const start = performance.now();
+      await step(random);
+      latencies.push(performance.now() - start);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: callers }, (_, i) => caller(i)));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { opsPerSec: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
 }

@@ -97,7 +97,7 @@ export interface EngineOptions {
    */
   save?: string;
 
-  // The append-only log (README, "Durability"). With `appendonly: true`
+  // The append-only log (README, "Persistence and durability"). With `appendonly: true`
   // the engine replays <dir>/<appenddirname>/ when constructed (or, the
   // first time, starts the log from the snapshot file if there is one),
   // logs every write, and close() writes and fsyncs what is pending.

@@ -4,32 +4,12 @@
 #include <cstring>
 
 #include "crc64.h"
+#include "varint.h"
 
 namespace ember {
 namespace {
 
-constexpr size_t kMaxVarintBytes = 10;
 constexpr uint64_t kMaxDatabases = 16;
-
-void appendVarint(std::string& out, uint64_t v) {
-  char tmp[kMaxVarintBytes];
-  size_t n = 0;
-  while (v >= 0x80) {
-    tmp[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  tmp[n++] = static_cast<char>(v);
-  out.append(tmp, n);
-}
-
-size_t varintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    n++;
-  }
-  return n;
-}
 
 void appendLe(std::string& out, uint64_t v, int bytes) {
   char tmp[8];

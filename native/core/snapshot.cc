@@ -16,13 +16,13 @@
 #include "numbers.h"
 #include "set_value.h"
 #include "store.h"
+#include "varint.h"
 #include "zset_value.h"
 
 namespace ember {
 namespace {
 
 constexpr size_t kHeaderBytes = sizeof kSnapshotMagic + 4;
-constexpr size_t kMaxVarintBytes = 10;
 constexpr uint8_t kMaxValueType = static_cast<uint8_t>(ValueType::kHash);
 
 // ===========================================================================
@@ -43,13 +43,7 @@ class ImageWriter {
   }
   void varint(uint64_t v) {
     char tmp[kMaxVarintBytes];
-    size_t n = 0;
-    while (v >= 0x80) {
-      tmp[n++] = static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    tmp[n++] = static_cast<char>(v);
-    raw(ByteView(tmp, n));
+    raw(ByteView(tmp, encodeVarint(v, tmp)));
   }
   void u64le(uint64_t v) {
     char tmp[8];

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #endif
 
+#include "file_io.h"
 #include "snapshot.h"
 #include "store.h"
 
@@ -64,26 +65,6 @@ SnapshotFileLoadResult loadSnapshotFile(Store&, const std::string&, const std::s
 
 namespace {
 
-std::string errnoText(int e) { return std::strerror(e); }
-
-// Writes all of [data, data + n) to fd; false with errno set on failure.
-bool writeAll(int fd, const char* data, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, data, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (w == 0) {
-      errno = EIO;
-      return false;
-    }
-    data += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 // A sink that writes to a file descriptor through a buffer: the writer's
 // blocks (about kSnapshotBlockBytes) are gathered into writes of up to
 // kBufferBytes; a block at least that large goes straight through.
@@ -125,17 +106,6 @@ class FdSink final : public SnapshotSink {
   bool failed_ = false;
   int errno_ = 0;
 };
-
-// fsync of a directory (its entries: the rename).
-int fsyncDir(const std::string& dir) {
-  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  int r = ::fsync(fd);
-  int e = errno;
-  ::close(fd);
-  errno = e;
-  return r;
-}
 
 int64_t steadyUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())

@@ -15,6 +15,7 @@
 #endif
 
 #include "command_table.h"
+#include "file_io.h"
 #include "snapshot.h"
 #include "store.h"
 
@@ -24,42 +25,6 @@ namespace {
 int64_t steadyUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// Reads the whole file at `path` into `data`; false with `error` set.
-bool readWholeFile(const std::string& path, std::string& data, std::string& error) {
-#ifdef _WIN32
-  error = "Can't read " + path + ": not supported on Windows";
-  return false;
-#else
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = "Can't open the append-only file " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    error = "Can't stat " + path + ": " + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  data.resize(static_cast<size_t>(st.st_size));
-  size_t got = 0;
-  while (got < data.size()) {
-    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error = "Can't read " + path + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  data.resize(got);
-  return true;
-#endif
 }
 
 }  // namespace

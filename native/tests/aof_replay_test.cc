@@ -34,7 +34,9 @@
 #include <vector>
 
 #include "check.h"
+#include "run_command.h"
 #include "store_image.h"
+#include "temp_dir.h"
 #include "core/aof_record.h"
 #include "core/append_log.h"
 #include "core/numbers.h"
@@ -49,77 +51,7 @@ namespace {
 constexpr int64_t kT0 = 1'700'000'000'000;  // a manual clock's start
 constexpr int64_t kDayMs = 86'400'000;
 
-// A fresh directory under /tmp, removed (with its files) when it goes.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/emberkv-aof-replay-XXXXXX";
-    const char* made = mkdtemp(tmpl);
-    if (!made) std::abort();
-    path = made;
-  }
-  ~TempDir() { removeTree(path); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  static void removeTree(const std::string& p) {
-    struct stat st;
-    if (lstat(p.c_str(), &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-      if (DIR* d = opendir(p.c_str())) {
-        while (dirent* e = readdir(d)) {
-          std::string name = e->d_name;
-          if (name != "." && name != "..") removeTree(p + "/" + name);
-        }
-        closedir(d);
-      }
-      rmdir(p.c_str());
-    } else {
-      unlink(p.c_str());
-    }
-  }
-};
 
-// Renders a reply value: "+simple", "-error", ":int", the bulk itself,
-// "(nil)", or an aggregate's values (nested ones too) joined by spaces.
-void renderValue(ReplyReader& reader, const ReplyValue& v, std::string& out) {
-  switch (v.type) {
-    case ReplyType::kSimple:
-      out += "+" + std::string(v.str);
-      return;
-    case ReplyType::kError:
-      out += "-" + std::string(v.str);
-      return;
-    case ReplyType::kInteger:
-      out += ":" + std::to_string(v.integer);
-      return;
-    case ReplyType::kBulk:
-      out += std::string(v.str);
-      return;
-    case ReplyType::kArray:
-    case ReplyType::kMap:
-    case ReplyType::kSet: {
-      uint32_t n = v.type == ReplyType::kMap ? v.count * 2 : v.count;
-      for (uint32_t i = 0; i < n; i++) {
-        if (i) out += ' ';
-        renderValue(reader, reader.next(), out);
-      }
-      return;
-    }
-    default:
-      out += "(nil)";
-  }
-}
-
-// Runs one command and renders its reply.
-std::string call(Store& store, const std::vector<std::string>& args, int db = 0) {
-  std::vector<ByteView> argv(args.begin(), args.end());
-  ReplyBuilder out;
-  store.execute(argv, out, db);
-  ReplyReader reader(out.bytes());
-  std::string text;
-  renderValue(reader, reader.next(), text);
-  return text;
-}
 
 // A store on the manual clock at `now_ms`, logging into `dir`: loads the
 // log there (a new one if there is none) and turns it on.

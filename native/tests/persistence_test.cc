@@ -26,7 +26,9 @@
 #include <vector>
 
 #include "check.h"
+#include "run_command.h"
 #include "store_image.h"
+#include "temp_dir.h"
 #include "core/hash_ref.h"
 #include "core/list_value.h"
 #include "core/numbers.h"
@@ -44,47 +46,6 @@ namespace {
 
 constexpr int64_t kT0 = 1'700'000'000'000;  // a manual clock's start
 
-// A fresh directory under /tmp, removed (with its files) when it goes.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/emberkv-persistence-XXXXXX";
-    const char* made = mkdtemp(tmpl);
-    if (!made) std::abort();
-    path = made;
-  }
-  ~TempDir() { removeTree(path); }
-  static void removeTree(const std::string& p) {
-    struct stat st;
-    if (lstat(p.c_str(), &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-      if (DIR* d = opendir(p.c_str())) {
-        while (dirent* e = readdir(d)) {
-          std::string name = e->d_name;
-          if (name != "." && name != "..") removeTree(p + "/" + name);
-        }
-        closedir(d);
-      }
-      rmdir(p.c_str());
-    } else {
-      unlink(p.c_str());
-    }
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-  // The names in the directory, sorted.
-  std::vector<std::string> list() const {
-    std::vector<std::string> names;
-    if (DIR* d = opendir(path.c_str())) {
-      while (dirent* e = readdir(d)) {
-        std::string name = e->d_name;
-        if (name != "." && name != "..") names.push_back(name);
-      }
-      closedir(d);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-};
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -92,47 +53,6 @@ std::string joined(const std::vector<std::string>& v) {
   return out;
 }
 
-// Renders a reply value: "+simple", "-error", ":int", the bulk itself,
-// "(nil)", or an aggregate's values (nested ones too) joined by spaces.
-void renderValue(ReplyReader& reader, const ReplyValue& v, std::string& out) {
-  switch (v.type) {
-    case ReplyType::kSimple:
-      out += "+" + std::string(v.str);
-      return;
-    case ReplyType::kError:
-      out += "-" + std::string(v.str);
-      return;
-    case ReplyType::kInteger:
-      out += ":" + std::to_string(v.integer);
-      return;
-    case ReplyType::kBulk:
-      out += std::string(v.str);
-      return;
-    case ReplyType::kArray:
-    case ReplyType::kMap:
-    case ReplyType::kSet: {
-      uint32_t n = v.type == ReplyType::kMap ? v.count * 2 : v.count;
-      for (uint32_t i = 0; i < n; i++) {
-        if (i) out += ' ';
-        renderValue(reader, reader.next(), out);
-      }
-      return;
-    }
-    default:
-      out += "(nil)";
-  }
-}
-
-// Runs one command and renders its reply (renderValue).
-std::string call(Store& store, const std::vector<std::string>& args, int db = 0) {
-  std::vector<ByteView> argv(args.begin(), args.end());
-  ReplyBuilder out;
-  store.execute(argv, out, db);
-  ReplyReader reader(out.bytes());
-  std::string text;
-  renderValue(reader, reader.next(), text);
-  return text;
-}
 
 void mustOk(Store& store, const std::vector<std::string>& args, int db = 0) {
   CHECK_EQ(call(store, args, db), std::string("+OK"));

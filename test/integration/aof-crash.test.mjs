@@ -24,7 +24,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'emberkv/client';
 import { startGrpcServer as startServerProcess } from '../support/grpc-server.mjs';
-import { Caller, describeDifference, readState, rng } from '../support/write-model.mjs';
+import { rng } from '../support/random.mjs';
+import { Caller, describeDifference, readState } from '../support/write-model.mjs';
 
 const SEED = Number(process.env.AOF_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CALLERS = 6;

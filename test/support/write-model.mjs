@@ -20,18 +20,7 @@
 // for what readState() reads back from a server: keys sorted, set members
 // and hash fields sorted, scores as numbers, and for each key whether it
 // has a TTL (EXPIRE sets one of 10^5 s, so none expires during a test).
-
-/** A fast seeded generator (mulberry32): uniform in [0, 1). */
-export function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './random.mjs';
 
 const TTL_SECONDS = 100_000;
 

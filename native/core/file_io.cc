@@ -1,0 +1,99 @@
+// File helpers: see file_io.h.
+#include "file_io.h"
+
+#include <cerrno>
+#include <cstring>
+
+#ifndef _WIN32
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
+namespace ember {
+
+std::string errnoText(int e) { return std::strerror(e); }
+
+#ifdef _WIN32
+
+bool writeAll(int, const char*, size_t) {
+  errno = ENOSYS;
+  return false;
+}
+int fsyncDir(const std::string&) {
+  errno = ENOSYS;
+  return -1;
+}
+bool readWholeFile(const std::string& path, std::string&, std::string& error) {
+  error = "Can't read " + path + ": not supported on Windows";
+  return false;
+}
+uint64_t fileSize(const std::string&) { return 0; }
+
+#else
+
+bool writeAll(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (w == 0) {
+      errno = EIO;
+      return false;
+    }
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+int fsyncDir(const std::string& dir) {
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int r = ::fsync(fd);
+  int e = errno;
+  ::close(fd);
+  errno = e;
+  return r;
+}
+
+bool readWholeFile(const std::string& path, std::string& data, std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = "Can't open " + path + ": " + errnoText(errno);
+    return false;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    error = "Can't stat " + path + ": " + errnoText(errno);
+    ::close(fd);
+    return false;
+  }
+  data.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = "Can't read " + path + ": " + errnoText(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;  // shrank while reading: the caller sees it cut short
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(got);
+  return true;
+}
+
+uint64_t fileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+#endif
+
+}  // namespace ember

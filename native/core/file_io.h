@@ -1,0 +1,31 @@
+// Small POSIX file helpers shared by the snapshot and append-only log
+// writers (snapshot_file.cc, append_log.cc, store_aof.cc): whole writes,
+// directory fsync, whole-file reads, and errno texts. POSIX only; on
+// Windows every call fails with ENOSYS.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace ember {
+
+// strerror(e).
+std::string errnoText(int e);
+
+// Writes all of [data, data + n) to `fd`, retrying after EINTR and short
+// writes; false with errno set on failure.
+bool writeAll(int fd, const char* data, size_t n);
+
+// fsync of a directory (its entries: a rename or a new file in it); -1
+// with errno set on failure.
+int fsyncDir(const std::string& dir);
+
+// Reads the whole file at `path` into `data` (replaced); false with
+// `error` ("Can't open <path>: <errno text>", ...) on failure.
+bool readWholeFile(const std::string& path, std::string& data, std::string& error);
+
+// The size of the file at `path`, or 0 if it cannot be stat'ed.
+uint64_t fileSize(const std::string& path);
+
+}  // namespace ember
