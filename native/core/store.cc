@@ -180,6 +180,14 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
     out.error(error);
     return;
   }
+  // As Redis's protocol parser: no argument longer than proto-max-bulk-len
+  // (not while the log replays: a limit lowered since must not drop data).
+  for (ByteView arg : argv) {
+    if (arg.size() > static_cast<uint64_t>(config_.proto_max_bulk_len) && !loading_) {
+      out.error("ERR Protocol error: invalid bulk length");
+      return;
+    }
+  }
   size_t mark = out.size();
   block_request_.reset();
   clock_.beginCommand();

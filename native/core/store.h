@@ -69,6 +69,11 @@ struct StoreConfig {
   // positive = entries per chunk, as Redis's list-max-listpack-size.
   int64_t list_max_listpack_size = -2;
 
+  // Redis's proto-max-bulk-len: the longest argument a command accepts,
+  // and the longest string SETRANGE / APPEND may grow (default 512 MiB,
+  // at least 1 MiB).
+  int64_t proto_max_bulk_len = static_cast<int64_t>(kMaxBulkLen);
+
   // Snapshots (snapshot_file.h): SAVE and BGSAVE write <dir>/<dbfilename>.
   // `dir` must be an existing directory; it is kept as given (relative to
   // the process's working directory when relative: nothing chdir()s, unlike

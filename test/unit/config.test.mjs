@@ -52,6 +52,7 @@ const DEFAULTS = {
   'zset-max-ziplist-value': '64',
   'list-max-listpack-size': '-2',
   'list-max-ziplist-size': '-2',
+  'proto-max-bulk-len': '536870912',
   dbfilename: 'dump.emb',
   dir: '.',
   save: '', // Redis: '3600 1 300 100 60 10000' (see StoreConfig)
@@ -259,6 +260,22 @@ describe('CONFIG SET', () => {
 });
 
 describe('settings take effect at once', () => {
+  test('proto-max-bulk-len bounds every argument and what SETRANGE / APPEND may grow', withEngine((e) => {
+    const mb = 1024 * 1024;
+    fails(e, failed('proto-max-bulk-len', 'argument must be between 1048576 and 9223372036854775807 inclusive'),
+      'CONFIG', 'SET', 'proto-max-bulk-len', '1000');
+    assert.equal(e.call('CONFIG', 'SET', 'proto-max-bulk-len', '1mb'), 'OK');
+    assert.equal(e.set('fits', 'x'.repeat(mb)), 'OK');
+    assert.throws(() => e.set('big', 'x'.repeat(mb + 1)), /^EmberError: ERR Protocol error: invalid bulk length$/);
+    assert.throws(() => e.call('RPUSH', 'l', 'a', 'x'.repeat(mb + 1)), /ERR Protocol error: invalid bulk length/);
+    assert.equal(e.exists('big', 'l'), 0, 'nothing ran');
+    assert.throws(() => e.append('fits', 'y'), /ERR string exceeds maximum allowed size \(proto-max-bulk-len\)/);
+    assert.throws(() => e.setRange('s', mb, 'y'), /ERR string exceeds maximum allowed size \(proto-max-bulk-len\)/);
+    assert.equal(e.setRange('s', mb - 1, 'y'), mb);
+    assert.equal(e.call('CONFIG', 'SET', 'proto-max-bulk-len', '512mb'), 'OK');
+    assert.equal(e.append('fits', 'y'), mb + 1);
+  }));
+
   test('hash thresholds', withEngine((e) => {
     e.call('CONFIG', 'SET', 'hash-max-listpack-entries', '2');
     e.hSet('small', { a: '1', b: '2' });

@@ -95,6 +95,7 @@ constexpr Param kParams[] = {
     {"zset-max-ziplist-value", ParamKind::kMemory, &StoreConfig::zset_max_listpack_value, true, 0, kLongMax},
     {"list-max-listpack-size", ParamKind::kInteger, &StoreConfig::list_max_listpack_size, false, kIntMin, kIntMax},
     {"list-max-ziplist-size", ParamKind::kInteger, &StoreConfig::list_max_listpack_size, false, kIntMin, kIntMax},
+    {"proto-max-bulk-len", ParamKind::kMemory, &StoreConfig::proto_max_bulk_len, false, 1024 * 1024, kLongMax},
     {"dbfilename", ParamKind::kDbFilename, nullptr, false, 0, 0},
     {"dir", ParamKind::kDir, nullptr, false, 0, 0},
     {"save", ParamKind::kSave, nullptr, false, 0, 0},

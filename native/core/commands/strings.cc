@@ -61,7 +61,9 @@ void replyString(ReplyBuilder& reply, const Entry* e) {
 
 // Redis's checkStringLength: would `size + append` bytes exceed
 // proto-max-bulk-len? Both operands are below 2^63, so the sum cannot wrap.
-bool exceedsMaxBulk(uint64_t size, uint64_t append) { return size + append > kMaxBulkLen; }
+bool exceedsMaxBulk(const CommandContext& ctx, uint64_t size, uint64_t append) {
+  return size + append > static_cast<uint64_t>(ctx.store.config().proto_max_bulk_len);
+}
 
 // Stores `value` whole under `key` (as Redis's setKey), replacing any
 // existing entry (Keyspace::put sets the access clock as Redis does).
@@ -440,7 +442,7 @@ void appendCommand(CommandContext& ctx) {
     return;
   }
   size_t old_length = e->stringLength();
-  if (exceedsMaxBulk(old_length, tail.size())) {
+  if (exceedsMaxBulk(ctx, old_length, tail.size())) {
     ctx.reply.error(err::kStringTooLong);
     return;
   }
@@ -471,7 +473,7 @@ void setrangeCommand(CommandContext& ctx) {
       ctx.reply.integer(0);
       return;
     }
-    if (exceedsMaxBulk(at, patch.size())) {
+    if (exceedsMaxBulk(ctx, at, patch.size())) {
       ctx.reply.error(err::kStringTooLong);
       return;
     }
@@ -487,7 +489,7 @@ void setrangeCommand(CommandContext& ctx) {
     ctx.reply.integer(static_cast<int64_t>(old_length));
     return;
   }
-  if (exceedsMaxBulk(at, patch.size())) {
+  if (exceedsMaxBulk(ctx, at, patch.size())) {
     ctx.reply.error(err::kStringTooLong);
     return;
   }
