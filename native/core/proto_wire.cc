@@ -9,6 +9,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "varint.h"
+
 namespace ember::proto {
 namespace {
 
@@ -51,23 +53,7 @@ constexpr char kNameTag = tagByte(1, kLengthDelimited);
 constexpr char kArgTag = tagByte(2, kLengthDelimited);
 constexpr char kBatchIdTag = tagByte(2, kVarint);
 
-constexpr size_t kMaxVarintBytes = 10;
-
-size_t varintSize(uint64_t v) { return (static_cast<size_t>(std::bit_width(v | 1)) + 6) / 7; }
-
-char* putVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-void appendVarint(std::string& out, uint64_t v) {
-  char buf[kMaxVarintBytes];
-  out.append(buf, putVarint(buf, v));
-}
+char* putVarint(char* p, uint64_t v) { return p + encodeVarint(v, p); }
 
 // Size of a length-delimited field with a one-byte tag and a `body`-byte payload.
 uint64_t lengthDelimitedSize(uint64_t body) { return 1 + varintSize(body) + body; }

@@ -1,8 +1,10 @@
 // Unsigned LEB128 varints, as the snapshot (snapshot.h) and append-only
-// log (aof_record.h) formats write them: 7 bits per byte, low bits first,
-// the high bit set on every byte but the last; at most 10 bytes.
+// log (aof_record.h) formats write them, and as protobuf does
+// (proto_wire.h): 7 bits per byte, low bits first, the high bit set on
+// every byte but the last; at most 10 bytes.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,13 +29,6 @@ inline void appendVarint(std::string& out, uint64_t v) {
   out.append(tmp, encodeVarint(v, tmp));
 }
 
-inline size_t varintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    n++;
-  }
-  return n;
-}
+inline size_t varintSize(uint64_t v) { return (static_cast<size_t>(std::bit_width(v | 1)) + 6) / 7; }
 
 }  // namespace ember
