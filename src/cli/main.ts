@@ -13,18 +13,27 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { Client } from '../client/index.js';
+import { Client, type ClientTlsOptions } from '../client/index.js';
 import { EmberError } from '../errors.js';
 import { formatRaw, formatTTY } from './format.js';
 import { splitArgs } from './split.js';
 import { TransactionSession } from './transaction.js';
 
-const USAGE = `Usage: emberkv-cli [-h host] [-p port] [--raw | --no-raw] [command [arg ...]]
+const USAGE = `Usage: emberkv-cli [-h host] [-p port] [--tls [--cacert FILE] [--cert FILE --key FILE] [--sni NAME]]
+                   [--raw | --no-raw] [command [arg ...]]
 
-  -h HOST    server host (default 127.0.0.1)
-  -p PORT    server port (default 7379)
-  --raw      print replies raw (the default when output is not a terminal)
-  --no-raw   print replies formatted (the default on a terminal)
+  -h HOST       server host (default 127.0.0.1)
+  -p PORT       server port (default 7379)
+  --tls         connect with TLS (the server's certificate checked against
+                the system's roots, or --cacert)
+  --cacert FILE PEM CA certificate(s) the server's certificate must be signed by
+  --cert FILE   PEM client certificate, for a server that verifies clients
+  --key FILE    PEM private key of --cert
+  --sni NAME    the name the server's certificate must carry (default: HOST)
+  --raw         print replies raw (the default when output is not a terminal)
+  --no-raw      print replies formatted (the default on a terminal)
+
+--cacert, --cert, --key and --sni imply --tls.
 
 Without a command, starts an interactive prompt ('quit' or Ctrl-D leaves).
 `;
@@ -32,12 +41,18 @@ Without a command, starts an interactive prompt ('quit' or Ctrl-D leaves).
 interface Options {
   host: string;
   port: string;
+  tls: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  sni?: string;
   raw: boolean;
   command: string[];
 }
 
 function parseOptions(argv: string[]): Options | string {
-  const options: Options = { host: '127.0.0.1', port: '7379', raw: !process.stdout.isTTY, command: [] };
+  const options: Options = { host: '127.0.0.1', port: '7379', tls: false, raw: !process.stdout.isTTY, command: [] };
+  const tlsFlags = { '--cacert': 'cacert', '--cert': 'cert', '--key': 'key', '--sni': 'sni' } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '-p') {
@@ -45,6 +60,13 @@ function parseOptions(argv: string[]): Options | string {
       if (value === undefined) return `${arg} needs a value`;
       if (arg === '-h') options.host = value;
       else options.port = value;
+    } else if (arg === '--tls') {
+      options.tls = true;
+    } else if (Object.hasOwn(tlsFlags, arg)) {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      options[tlsFlags[arg as keyof typeof tlsFlags]] = value;
+      options.tls = true;
     } else if (arg === '--raw') {
       options.raw = true;
     } else if (arg === '--no-raw') {
@@ -56,6 +78,7 @@ function parseOptions(argv: string[]): Options | string {
       break;
     }
   }
+  if ((options.cert === undefined) !== (options.key === undefined)) return '--cert and --key go together';
   return options;
 }
 
@@ -126,6 +149,20 @@ async function interactive(client: Client, options: Options): Promise<void> {
   rl.close();
 }
 
+/**
+ * grpc-js names the host as the TLS server name even when it is an IP
+ * address (127.0.0.1, the default host), which Node answers with a
+ * DEP0123 warning on stderr; the CLI's output is not the place for it.
+ */
+function silenceIpServerNameWarning(): void {
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' ? (rest[0] as { code?: string } | null)?.code : rest[1];
+    if (code === 'DEP0123') return;
+    emitWarning(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (typeof options === 'string') {
@@ -134,7 +171,22 @@ async function main(): Promise<void> {
     process.exitCode = options ? 2 : 0;
     return;
   }
-  const client = new Client({ address: `${options.host}:${options.port}` });
+  let tls: ClientTlsOptions | undefined;
+  if (options.tls) {
+    tls = {};
+    try {
+      if (options.cacert !== undefined) tls.ca = readFileSync(options.cacert);
+      if (options.cert !== undefined) tls.cert = readFileSync(options.cert);
+      if (options.key !== undefined) tls.key = readFileSync(options.key);
+    } catch (err) {
+      process.stderr.write(`emberkv-cli: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (options.sni !== undefined) tls.servername = options.sni;
+    silenceIpServerNameWarning();
+  }
+  const client = new Client({ address: `${options.host}:${options.port}`, ...(tls ? { tls } : {}) });
   try {
     if (options.command.length === 0) {
       await interactive(client, options);

@@ -26,10 +26,31 @@ import { Subscription, type PubSubMessage } from './subscription.js';
 import type { ExecOptions, TransactionCommand, TransactionMethods, WatchToken } from '../commands/transactions.js';
 import { UnaryCalls, typedMethod } from './unary.js';
 
+/**
+ * TLS to emberkv-server. Each of ca, cert and key is PEM content (a Buffer,
+ * or a string holding the PEM text, as Node's tls takes them), not a file
+ * name: read the file yourself (readFileSync) or use emberkv-cli's flags.
+ */
+export interface ClientTlsOptions {
+  /** CA certificate(s) the server's certificate must be signed by (default: the system's roots). */
+  ca?: Buffer | string;
+  /** This client's certificate (chain), for a server that verifies clients (mutual TLS); needs `key`. */
+  cert?: Buffer | string;
+  /** The private key of `cert`. */
+  key?: Buffer | string;
+  /** The name the server's certificate must carry, when it is not the host of `address` (SNI as well). */
+  servername?: string;
+}
+
 export interface ClientOptions {
   /** host:port of emberkv-server (default 127.0.0.1:7379). */
   address?: string;
-  /** Channel credentials (default: insecure, plaintext). */
+  /**
+   * TLS: true (the server's certificate checked against the system's
+   * roots) or ClientTlsOptions. Default: plaintext. Not with `credentials`.
+   */
+  tls?: boolean | ClientTlsOptions;
+  /** Channel credentials (default: insecure, plaintext, or those `tls` describes). */
   credentials?: grpc.ChannelCredentials;
   /** The largest message sent or received (default 256 MiB, as the server's). */
   maxMessageBytes?: number;
@@ -51,6 +72,25 @@ interface Pending {
 }
 
 const EmberKVClient = grpc.makeGenericClientConstructor(emberkvService, 'EmberKV');
+
+function pem(value: Buffer | string | undefined): Buffer | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+/** The channel credentials and options ClientOptions ask for. */
+function channelSecurity(options: ClientOptions): { credentials: grpc.ChannelCredentials; channelOptions: grpc.ChannelOptions } {
+  if (options.tls && options.credentials) throw new TypeError('emberkv: give ClientOptions.tls or .credentials, not both');
+  if (!options.tls) return { credentials: options.credentials ?? grpc.credentials.createInsecure(), channelOptions: {} };
+  const tls = options.tls === true ? {} : options.tls;
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new TypeError('emberkv: ClientOptions.tls.cert and .key go together');
+  }
+  return {
+    credentials: grpc.credentials.createSsl(pem(tls.ca), pem(tls.key), pem(tls.cert)),
+    channelOptions: tls.servername ? { 'grpc.ssl_target_name_override': tls.servername, 'grpc.default_authority': tls.servername } : {},
+  };
+}
 
 /** From this many commands in one tick, they travel as two messages (see #flush; ClientOptions.splitBatches). */
 const SPLIT_AT = 16;
@@ -94,7 +134,9 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
 
   constructor(options: ClientOptions = {}) {
     const maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
-    this.#client = new EmberKVClient(options.address ?? '127.0.0.1:7379', options.credentials ?? grpc.credentials.createInsecure(), {
+    const { credentials, channelOptions } = channelSecurity(options);
+    this.#client = new EmberKVClient(options.address ?? '127.0.0.1:7379', credentials, {
+      ...channelOptions,
       'grpc.max_receive_message_length': maxBytes,
       'grpc.max_send_message_length': maxBytes,
       'grpc.keepalive_time_ms': options.keepaliveMs ?? 30_000,

@@ -5,7 +5,8 @@
  * comments. Any setting the store knows (maxmemory, maxmemory-policy,
  * lfu-log-factor, ...) is accepted in all three places and applied with
  * CONFIG SET at startup; the server's own settings are port, host,
- * log-level and max-message-bytes.
+ * log-level, max-message-bytes, subscriber-buffer-bytes and the tls-*
+ * ones (named as Redis names them; see tls.ts).
  */
 import { readFileSync } from 'node:fs';
 
@@ -17,6 +18,18 @@ export interface ServerSettings {
   maxMessageBytes: number;
   /** Bytes of messages a subscriber may have pending before it is cut off. */
   subscriberBufferBytes: number;
+  /** PEM certificate chain served to clients; with tlsKeyFile, the port speaks TLS only. */
+  tlsCertFile: string;
+  /** PEM private key of tlsCertFile's certificate. */
+  tlsKeyFile: string;
+  /** PEM CA certificate(s) that client certificates are verified against (mutual TLS). */
+  tlsCaCertFile: string;
+  /**
+   * With tlsCaCertFile: 'yes' requires a client certificate signed by
+   * that CA, 'optional' verifies one if the client sends it, 'no' asks
+   * for none (Redis's tls-auth-clients).
+   */
+  tlsAuthClients: 'yes' | 'no' | 'optional';
   /** Store settings, applied with one CONFIG SET (a later source overrides an earlier one). */
   store: Map<string, string>;
 }
@@ -27,9 +40,16 @@ export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
   logLevel: 'info',
   maxMessageBytes: 256 * 1024 * 1024,
   subscriberBufferBytes: 32 * 1024 * 1024,
+  tlsCertFile: '',
+  tlsKeyFile: '',
+  tlsCaCertFile: '',
+  tlsAuthClients: 'yes',
 };
 
-const SERVER_KEYS = new Set(['host', 'port', 'log-level', 'max-message-bytes', 'subscriber-buffer-bytes', 'config']);
+const SERVER_KEYS = new Set([
+  'host', 'port', 'log-level', 'max-message-bytes', 'subscriber-buffer-bytes', 'config',
+  'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file', 'tls-auth-clients',
+]);
 const ENV_PREFIX = 'EMBERKV_';
 
 export class UsageError extends Error {}
@@ -60,6 +80,23 @@ function apply(settings: ServerSettings, name: string, value: string, where: str
       }
       if (key === 'max-message-bytes') settings.maxMessageBytes = bytes;
       else settings.subscriberBufferBytes = bytes;
+      return;
+    }
+    case 'tls-cert-file':
+      settings.tlsCertFile = value;
+      return;
+    case 'tls-key-file':
+      settings.tlsKeyFile = value;
+      return;
+    case 'tls-ca-cert-file':
+      settings.tlsCaCertFile = value;
+      return;
+    case 'tls-auth-clients': {
+      const mode = value.toLowerCase();
+      if (mode !== 'yes' && mode !== 'no' && mode !== 'optional') {
+        throw new UsageError(`${where}: tls-auth-clients must be yes, no or optional, got '${value}'`);
+      }
+      settings.tlsAuthClients = mode;
       return;
     }
     default:
@@ -134,6 +171,12 @@ export function parseSettings(
     }
   }
   for (const [name, value] of flags) if (name !== 'config') apply(settings, name, value, `--${name}`);
+  if (Boolean(settings.tlsCertFile) !== Boolean(settings.tlsKeyFile)) {
+    throw new UsageError('tls-cert-file and tls-key-file go together: give both or neither');
+  }
+  if (settings.tlsCaCertFile && !settings.tlsCertFile) {
+    throw new UsageError('tls-ca-cert-file needs tls-cert-file and tls-key-file (mutual TLS is TLS first)');
+  }
   return settings;
 }
 
@@ -150,6 +193,14 @@ and server reflection) on HOST:PORT (default ${DEFAULTS.host}:${DEFAULTS.port}).
   --subscriber-buffer-bytes N
                            pending message bytes after which a slow subscriber
                            is cut off (default ${DEFAULTS.subscriberBufferBytes})
+  --tls-cert-file FILE     PEM certificate (chain): with --tls-key-file, the
+                           port speaks TLS only (no plaintext)
+  --tls-key-file FILE      PEM private key of that certificate
+  --tls-ca-cert-file FILE  PEM CA certificate(s): client certificates must be
+                           signed by it (mutual TLS)
+  --tls-auth-clients MODE  with --tls-ca-cert-file: yes (default) requires a
+                           client certificate, optional verifies one if sent,
+                           no asks for none
   --maxmemory BYTES        e.g. 100mb; 0 means no limit (default)
   --maxmemory-policy NAME  noeviction (default), allkeys-lfu, allkeys-lru, ...
   --<parameter> VALUE      any CONFIG SET parameter, e.g. --lfu-log-factor 10

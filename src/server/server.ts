@@ -25,6 +25,7 @@ import { BlockedCalls } from './blocking.js';
 import { Durability } from './durability.js';
 import { SubscriberHub, type SubscribeRequest } from './pubsub.js';
 import { statusForError } from './status.js';
+import { peerIdentity, serverTls } from './tls.js';
 import { TYPED_RPCS } from './typed.js';
 
 export interface RunningServer {
@@ -116,6 +117,8 @@ function loadData(engine: Engine, appendonly: boolean, log: Logger): void {
 }
 
 export async function startServer(settings: ServerSettings, log: Logger): Promise<RunningServer> {
+  // Before anything is loaded: a bad certificate or key stops startup at once.
+  const tls = serverTls(settings);
   const engine = new Engine();
   // appendonly is not set with the others: turning the log on at run time
   // starts a new one, while at startup the existing one is loaded.
@@ -270,6 +273,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       const opened = Date.now();
       let batches = 0;
       log.info({ peer }, 'pipeline opened');
+      if (tls.summary.tls) log.debug({ peer, identity: peerIdentity(call) }, 'client certificate');
       const closed = (how: string, level: 'info' | 'warn' = 'info', error?: string): void =>
         log[level]({ peer, how, batches, ms: Date.now() - opened, ...(error ? { error } : {}) }, 'pipeline closed');
       let failed = false;  // after a malformed batch, later ones are not run
@@ -316,7 +320,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${settings.host}:${settings.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      server.bindAsync(`${settings.host}:${settings.port}`, tls.credentials, (err, bound) =>
         err ? reject(err) : resolve(bound),
       );
     });
@@ -324,7 +328,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     engine.close();
     throw err;
   }
-  log.info({ host: settings.host, port }, 'emberkv-server listening');
+  log.info({ host: settings.host, port, ...tls.summary }, 'emberkv-server listening');
 
   /** With save rules set, a last SAVE once every call is done (as Redis's SIGTERM). */
   const saveOnShutdown = (): void => {
