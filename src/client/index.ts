@@ -333,13 +333,28 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
   }
 
   #send(commands: NativeArgument[][], pending: Pending[]): void {
+    const id = this.#nextId++;
     let message: Buffer;
     try {
-      message = addon.encodeCommandBatch(commands, this.#nextId++);
-    } catch (err) {
-      // An argument of a type no command takes: fail just these commands.
-      for (const p of pending) p.reject(err as Error);
-      return;
+      message = addon.encodeCommandBatch(commands, id);
+    } catch {
+      // An argument of a type no command takes (an object, a bigint past
+      // 64 bits): fail just the commands that have one, each with its own
+      // error, and send the others (other callers' commands of this tick).
+      const sendable: NativeArgument[][] = [];
+      const answered: Pending[] = [];
+      commands.forEach((command, i) => {
+        try {
+          addon.encodeCommand(command);
+          sendable.push(command);
+          answered.push(pending[i]!);
+        } catch (err) {
+          pending[i]!.reject(err as Error);
+        }
+      });
+      if (sendable.length === 0) return;
+      message = addon.encodeCommandBatch(sendable, id);
+      pending = answered;
     }
     this.#inFlight.push(pending);
     this.#openStream().write(message);
