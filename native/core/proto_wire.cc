@@ -623,10 +623,10 @@ std::optional<std::string> finishCommands(DecodeState& state, DecodedCommands& o
 
 }  // namespace
 
-std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands& out) {
+std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands& out, const char* message_name) {
   out.clear();
   const unsigned char* p = bytesOf(message);
-  DecodeState state{p, "CommandBatch"};
+  DecodeState state{p, message_name};
   FieldReader reader(p, p + message.size(), &state);
   Field f;
   while (reader.next(f)) {

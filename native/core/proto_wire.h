@@ -83,8 +83,11 @@ struct DecodedCommands {
 
 // Each returns std::nullopt on success, or the error text on malformed input.
 // `out` is cleared first. A Command without a name decodes with an empty
-// name (the command table answers it with its own error).
-std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands& out);
+// name (the command table answers it with its own error). A Transaction
+// has CommandBatch's fields: decodeCommandBatch reads it too, named
+// `message_name` in its errors ("malformed Transaction: ...").
+std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands& out,
+                                              const char* message_name = "CommandBatch");
 std::optional<std::string> decodeCommand(ByteView message, DecodedCommands& out);
 
 // Server side: reply stream -> protobuf. `reply_stream` must hold exactly one

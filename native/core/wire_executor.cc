@@ -47,7 +47,7 @@ std::optional<std::string> WireExecutor::executeBatch(ByteView message, std::str
 
 std::optional<std::string> WireExecutor::executeTransaction(ByteView message, std::string& out,
                                                             TransactionOutcome& outcome) {
-  if (auto error = proto::decodeCommandBatch(message, commands_)) return error;
+  if (auto error = proto::decodeCommandBatch(message, commands_, "Transaction")) return error;
   const Watches::Token token = commands_.id;
   // Redis checks each command as MULTI queues it and EXEC then discards
   // the whole transaction if one failed; here all arrive at once.

@@ -101,6 +101,13 @@ describe('protobuf messages of any bytes at the native hooks', () => {
     });
   }
 
+  test('a malformed message is named by its type in the error', () => {
+    const cut = Buffer.from([0x0a, 0x05]);  // field 1 says 5 bytes follow; none do
+    assert.throws(() => hooks.execWire(cut), /^Error: malformed Command: /);
+    assert.throws(() => hooks.execWireBatch(cut), /^Error: malformed CommandBatch: /);
+    assert.throws(() => hooks.execTransaction(cut), /^Error: malformed Transaction: /);
+  });
+
   test('fixed extreme messages (deep nesting, 50k commands, lengths near 2^64, 1 MiB name) to every hook', async () => {
     for (const message of fixedWireMessages()) {
       for (const [, hook, outcomeKind] of KINDS) checkWireOutcome(outcomeKind, hooks[hook], message);
