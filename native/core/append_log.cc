@@ -127,21 +127,12 @@ bool endsWith(const std::string& s, std::string_view suffix) {
 
 std::optional<AofManifest> readAofManifest(const AofPaths& paths, std::string* error) {
   const std::string path = paths.manifestPath();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno != ENOENT) *error = "Can't open the append-only manifest " + path + ": " + errnoText(errno);
+  std::string text;
+  bool missing = false;
+  if (!readWholeFile(path, text, *error, &missing)) {
+    if (missing) error->clear();
     return std::nullopt;
   }
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > (1u << 20)) break;  // a manifest is a few lines
-  }
-  ::close(fd);
   std::string why;
   std::optional<AofManifest> manifest = AofManifest::parse(text, &why);
   if (!manifest) *error = "Bad append-only manifest " + path + ": " + why;

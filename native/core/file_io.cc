@@ -24,11 +24,13 @@ int fsyncDir(const std::string&) {
   errno = ENOSYS;
   return -1;
 }
-bool readWholeFile(const std::string& path, std::string&, std::string& error) {
+bool readWholeFile(const std::string& path, std::string&, std::string& error, bool* missing) {
+  if (missing) *missing = false;
   error = "Can't read " + path + ": not supported on Windows";
   return false;
 }
 uint64_t fileSize(const std::string&) { return 0; }
+int64_t fileMtimeMs(const std::string&) { return 0; }
 
 #else
 
@@ -59,10 +61,13 @@ int fsyncDir(const std::string& dir) {
   return r;
 }
 
-bool readWholeFile(const std::string& path, std::string& data, std::string& error) {
+bool readWholeFile(const std::string& path, std::string& data, std::string& error, bool* missing) {
+  if (missing) *missing = false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    error = "Can't open " + path + ": " + errnoText(errno);
+    const int e = errno;
+    if (missing) *missing = e == ENOENT;
+    error = "Can't open " + path + ": " + errnoText(e);
     return false;
   }
   struct stat st;
@@ -92,6 +97,16 @@ bool readWholeFile(const std::string& path, std::string& data, std::string& erro
 uint64_t fileSize(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+int64_t fileMtimeMs(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return 0;
+#ifdef __APPLE__
+  return static_cast<int64_t>(st.st_mtimespec.tv_sec) * 1000 + st.st_mtimespec.tv_nsec / 1000000;
+#else
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+#endif
 }
 
 #endif

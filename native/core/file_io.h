@@ -22,8 +22,12 @@ bool writeAll(int fd, const char* data, size_t n);
 int fsyncDir(const std::string& dir);
 
 // Reads the whole file at `path` into `data` (replaced); false with
-// `error` ("Can't open <path>: <errno text>", ...) on failure.
-bool readWholeFile(const std::string& path, std::string& data, std::string& error);
+// `error` ("Can't open <path>: <errno text>", ...) on failure, and then
+// `*missing` (if given) says whether there was no such file.
+bool readWholeFile(const std::string& path, std::string& data, std::string& error, bool* missing = nullptr);
+
+// The modification time of the file at `path` in Unix ms, or 0.
+int64_t fileMtimeMs(const std::string& path);
 
 // The size of the file at `path`, or 0 if it cannot be stat'ed.
 uint64_t fileSize(const std::string& path);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #ifndef _WIN32
 #include <cerrno>
@@ -54,6 +55,7 @@ SnapshotChildStatus pollSnapshotChild(SnapshotChild&) {
   s.error = kUnsupported;
   return s;
 }
+SnapshotChildStatus waitSnapshotChild(SnapshotChild& child) { return pollSnapshotChild(child); }
 void killSnapshotChild(SnapshotChild&) {}
 SnapshotFileLoadResult loadSnapshotFile(Store&, const std::string&, const std::string&) {
   SnapshotFileLoadResult r;
@@ -265,6 +267,14 @@ SnapshotChildStatus pollSnapshotChild(SnapshotChild& child) {
   return status;
 }
 
+SnapshotChildStatus waitSnapshotChild(SnapshotChild& child) {
+  for (;;) {
+    SnapshotChildStatus status = pollSnapshotChild(child);
+    if (status.state != SnapshotChildState::kRunning) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 void killSnapshotChild(SnapshotChild& child) {
   if (child.pid <= 0) return;
   ::kill(static_cast<pid_t>(child.pid), SIGUSR1);
@@ -285,44 +295,19 @@ SnapshotFileLoadResult loadSnapshotFile(Store& store, const std::string& dir, co
       return result;
     }
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
+  std::string data;
+  bool missing = false;
+  if (!readWholeFile(path, data, result.error, &missing)) {
+    if (missing) {
       result.ok = true;
       result.missing = true;
-      return result;
+      result.error.clear();
     }
-    result.error = "Can't open " + path + ": " + errnoText(errno);
     return result;
   }
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    result.error = "Can't stat " + path + ": " + errnoText(errno);
-    ::close(fd);
-    return result;
-  }
-#ifdef __APPLE__
-  result.mtime_ms = static_cast<int64_t>(st.st_mtimespec.tv_sec) * 1000 + st.st_mtimespec.tv_nsec / 1000000;
-#else
-  result.mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
-#endif
-  std::string data;
-  data.resize(static_cast<size_t>(st.st_size));
-  size_t got = 0;
-  while (got < data.size()) {
-    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      result.error = "Can't read " + path + ": " + errnoText(errno);
-      ::close(fd);
-      return result;
-    }
-    if (n == 0) break;  // shrank while reading: the loader reports the truncation
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  data.resize(got);
-  result.bytes = got;
+  // A file that shrank while it was read shows as a truncated image.
+  result.mtime_ms = fileMtimeMs(path);
+  result.bytes = data.size();
   SnapshotLoadResult loaded = loadSnapshot(ByteView(data.data(), data.size()), store);
   result.duration_us = steadyUs() - start;
   if (!loaded.ok) {

@@ -108,6 +108,9 @@ struct SnapshotChildStatus {
 // reaps it, closes its pipe, removes its temp file if it failed (as Redis's
 // rdbRemoveTempFile) and says how it ended.
 SnapshotChildStatus pollSnapshotChild(SnapshotChild& child);
+// Waits (blocking, polling every millisecond) for `child` to end, then
+// does what pollSnapshotChild does once it has.
+SnapshotChildStatus waitSnapshotChild(SnapshotChild& child);
 // Kills a running child (SIGUSR1, as Redis's killRDBChild, then waits for
 // it), removes its temp file and closes its pipe.
 void killSnapshotChild(SnapshotChild& child);

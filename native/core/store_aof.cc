@@ -4,7 +4,6 @@
 // startAppendOnly / stopAppendOnly, rewriteAppendOnlyFileBackground,
 // backgroundRewriteDoneHandler and the growth check of serverCron.
 #include <chrono>
-#include <thread>
 
 #ifndef _WIN32
 #include <cerrno>
@@ -302,15 +301,10 @@ void Store::recordRewriteEnd(SnapshotChildStatus status) {
 }
 
 void Store::waitRewrite() {
-  while (rewrite_child_.pid > 0) {
-    SnapshotChildStatus status = pollSnapshotChild(rewrite_child_);
-    if (status.state == SnapshotChildState::kRunning) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      continue;
-    }
-    clock_.beginCommand();
-    recordRewriteEnd(std::move(status));
-  }
+  if (rewrite_child_.pid <= 0) return;
+  SnapshotChildStatus status = waitSnapshotChild(rewrite_child_);
+  clock_.beginCommand();
+  recordRewriteEnd(std::move(status));
 }
 
 void Store::aofCron() {

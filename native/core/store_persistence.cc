@@ -2,9 +2,6 @@
 // and the startup load (see store.h and snapshot_file.h). Follows Redis
 // 7.0's rdb.c / server.c bookkeeping: rdbSave, rdbSaveBackground,
 // backgroundSaveDoneHandlerDisk and the save-rule check of serverCron.
-#include <chrono>
-#include <thread>
-
 #include "store.h"
 
 namespace ember {
@@ -110,15 +107,10 @@ void Store::killBackgroundSave() {
 }
 
 void Store::waitBackgroundSave() {
-  while (bgsave_child_.pid > 0) {
-    SnapshotChildStatus status = pollSnapshotChild(bgsave_child_);
-    if (status.state == SnapshotChildState::kRunning) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      continue;
-    }
-    clock_.beginCommand();
-    recordBgsaveEnd(std::move(status));
-  }
+  if (bgsave_child_.pid <= 0) return;
+  SnapshotChildStatus status = waitSnapshotChild(bgsave_child_);
+  clock_.beginCommand();
+  recordBgsaveEnd(std::move(status));
 }
 
 SnapshotFileLoadResult Store::loadSnapshotFromDisk() {

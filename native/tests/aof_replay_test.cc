@@ -244,31 +244,37 @@ class Workload {
   }
 
  private:
+  // SET's and GETEX's options: one of EX / PX / EXAT / PXAT with a time,
+  // `other` (KEEPTTL, PERSIST), or none.
+  void addExpiryOption(std::vector<std::string>& c, int64_t now, const char* other) {
+    switch (below(6)) {
+      case 0:
+        c.insert(c.end(), {"EX", seconds()});
+        break;
+      case 1:
+        c.insert(c.end(), {"PX", millis()});
+        break;
+      case 2:
+        c.insert(c.end(), {"EXAT", absSeconds(now)});
+        break;
+      case 3:
+        c.insert(c.end(), {"PXAT", absMillis(now)});
+        break;
+      case 4:
+        c.push_back(other);
+        break;
+      default:
+        break;
+    }
+  }
+
   std::vector<std::string> stringCommand(int64_t now) {
     const std::string k = key('s');
     switch (below(20)) {
       case 0:
       case 1: {
         std::vector<std::string> c = {"SET", k, value()};
-        switch (below(6)) {
-          case 0:
-            c.insert(c.end(), {"EX", seconds()});
-            break;
-          case 1:
-            c.insert(c.end(), {"PX", millis()});
-            break;
-          case 2:
-            c.insert(c.end(), {"EXAT", absSeconds(now)});
-            break;
-          case 3:
-            c.insert(c.end(), {"PXAT", absMillis(now)});
-            break;
-          case 4:
-            c.push_back("KEEPTTL");
-            break;
-          default:
-            break;
-        }
+        addExpiryOption(c, now, "KEEPTTL");
         if (chance(25)) c.push_back(pick<std::string>({"NX", "XX"}));
         if (chance(20)) c.push_back("GET");
         return c;
@@ -285,25 +291,7 @@ class Workload {
         return {"GETDEL", k};
       case 7: {
         std::vector<std::string> c = {"GETEX", k};
-        switch (below(6)) {
-          case 0:
-            c.insert(c.end(), {"EX", seconds()});
-            break;
-          case 1:
-            c.insert(c.end(), {"PX", millis()});
-            break;
-          case 2:
-            c.insert(c.end(), {"EXAT", absSeconds(now)});
-            break;
-          case 3:
-            c.insert(c.end(), {"PXAT", absMillis(now)});
-            break;
-          case 4:
-            c.push_back("PERSIST");
-            break;
-          default:
-            break;
-        }
+        addExpiryOption(c, now, "PERSIST");
         return c;
       }
       case 8:

@@ -84,13 +84,10 @@ const LOAD_PROGRESS_MS = 1000;
  * (on its first start, from the snapshot file if there is one), else the
  * snapshot file. Throws (naming the file and offset) if it is damaged.
  */
-function loadData(engine: Engine, appendonly: boolean, log: Logger): void {
+function loadData(engine: Engine, appendonly: boolean, snapshotFile: string, log: Logger): void {
   const hooks = serverHooksOf(engine);
-  const [, dir, , dbfilename, , appenddirname] = engine.call(
-    'CONFIG', 'GET', 'dir', 'dbfilename', 'appenddirname',
-  ) as string[];
-  const snapshotFile = path.join(dir!, dbfilename!);
   if (appendonly) {
+    const [, dir, , appenddirname] = engine.call('CONFIG', 'GET', 'dir', 'appenddirname') as string[];
     const logDir = path.join(dir!, appenddirname!);
     let lastReport = performance.now();
     const loaded = hooks.loadAppendOnly((done, total) => {
@@ -123,18 +120,19 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   // appendonly is not set with the others: turning the log on at run time
   // starts a new one, while at startup the existing one is loaded.
   const { appendonly = 'no', ...storeSettings } = Object.fromEntries(settings.store);
+  let snapshotFile: string;
   try {
     if (!/^(yes|no)$/i.test(appendonly)) throw new Error(`appendonly must be yes or no, got '${appendonly}'`);
     const pairs = Object.entries(storeSettings).flat();
     if (pairs.length) engine.call('CONFIG', 'SET', ...pairs);
-    loadData(engine, appendonly.toLowerCase() === 'yes', log);
+    const [, dir, , dbfilename] = engine.call('CONFIG', 'GET', 'dir', 'dbfilename') as string[];
+    snapshotFile = path.join(dir!, dbfilename!);
+    loadData(engine, appendonly.toLowerCase() === 'yes', snapshotFile, log);
   } catch (err) {
     engine.close();
     throw err;
   }
   const hooks = serverHooksOf(engine);
-  const [, dir, , dbfilename] = engine.call('CONFIG', 'GET', 'dir', 'dbfilename') as string[];
-  const snapshotFile = path.join(dir!, dbfilename!);
   const durability = new Durability(hooks, log);
   const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
   const blocked = new BlockedCalls(hooks);
