@@ -185,7 +185,9 @@ describe('a damaged append-only log and emberkv-server', () => {
 
     const fix = runCheckAof(['--fix', manifestPath(dir)]);
     assert.equal(fix.status, 1);
-    assert.match(lineAbout(fix, base), /: corrupt at offset \d+: /);
+    // A flipped byte inside a length reads as a record running past the end
+    // ("truncated"); anywhere else as a checksum or format error ("corrupt").
+    assert.match(lineAbout(fix, base), /: (corrupt|truncated) at offset \d+: /);
     assert.match(fix.stdout, /not fixable: a base file/);
     assert.deepEqual(readFileSync(base), damaged);
     assert.equal((await runServerToExit(serverArgs(dir))).listening, false, 'still refused');
