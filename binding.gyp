@@ -12,6 +12,7 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native"
       ],
+      "libraries": ["-lcrypt"],
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_DISABLE_CPP_EXCEPTIONS",

@@ -18,6 +18,10 @@ foreach(line ${EMBERKV_SOURCE_LINES})
   endif()
 endforeach()
 
+# System libraries the core links with: libcrypt (libxcrypt, part of every
+# glibc development install) for the ACL secrets' crypt(3) hashes.
+set(EMBERKV_SYSTEM_LIBRARIES crypt)
+
 function(emberkv_apply_flags target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -fvisibility=hidden)
   if(CMAKE_BUILD_TYPE STREQUAL "Release")

@@ -217,6 +217,14 @@ export type ServerHooks = Pick<
   | 'aofAppended'
   | 'aofSync'
   | 'aofGroupCommit'
+  | 'authenticate'
+  | 'aclGeneration'
+  | 'userStatus'
+  | 'checkChannels'
+  | 'takeAuditEvents'
+  | 'setAuditing'
+  | 'setAclFile'
+  | 'setCurrentUser'
 >;
 
 const serverHooks = new WeakMap<Engine, ServerHooks>();
@@ -307,6 +315,14 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
       aofAppended: store.aofAppended,
       aofSync: store.aofSync,
       aofGroupCommit: store.aofGroupCommit,
+      authenticate: store.authenticate,
+      aclGeneration: store.aclGeneration,
+      userStatus: store.userStatus,
+      checkChannels: store.checkChannels,
+      takeAuditEvents: store.takeAuditEvents,
+      setAuditing: store.setAuditing,
+      setAclFile: store.setAclFile,
+      setCurrentUser: store.setCurrentUser,
     });
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped

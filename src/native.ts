@@ -77,14 +77,16 @@ export interface NativeStore {
   execBuffer(command: number | string, ...args: NativeArgument[]): unknown;
   /**
    * The gRPC path (native/core/proto_wire.h): a Command message in, its
-   * Reply message out, or the error's text when the command failed.
+   * Reply message out, or the error's text when the command failed. With
+   * `user`, the commands run as that ACL user (refused with NOPERM what
+   * it may not run); without, unchecked (the embedded engine).
    */
-  execWire(message: Uint8Array): Buffer | string;
+  execWire(message: Uint8Array, user?: string): Buffer | string;
   /**
    * A CommandBatch message in, its ReplyBatch message out; throws on a
    * malformed message (nothing is executed then).
    */
-  execWireBatch(message: Uint8Array): Buffer;
+  execWireBatch(message: Uint8Array, user?: string): Buffer;
   /** Subscriber `id` (chosen by the server) listens to these channels and patterns. */
   pubsubSubscribe(id: number, channels: readonly Buffer[], patterns: readonly Buffer[]): void;
   /** Drops every subscription of subscriber `id`. */
@@ -96,7 +98,7 @@ export interface NativeStore {
    * text if a command was rejected (nothing ran), null if its WATCH token
    * was broken (nothing ran); throws on a malformed message.
    */
-  execTransaction(message: Uint8Array): Buffer | string | null;
+  execTransaction(message: Uint8Array, user?: string): Buffer | string | null;
   /** A WATCH token for these keys (database 0). */
   watch(keys: readonly Uint8Array[]): number;
   /** Forgets a WATCH token. */
@@ -141,6 +143,21 @@ export interface NativeStore {
   aofGroupCommit(on: boolean): void;
   /** Stops a rewrite, writes and fsyncs, closes the log. */
   stopAppendOnly(): void;
+  /** Whether `secret` is a secret of `user` and the user is on; checked off the main thread. */
+  authenticate(user: string, secret: string): Promise<boolean>;
+  /** Changes whenever any ACL user changes. */
+  aclGeneration(): number;
+  /** 'open': on and nopass (no secret needed). */
+  userStatus(user: string): 'open' | 'on' | 'off' | 'missing';
+  /** The user exec and execBuffer run as from now on (null: none, nothing checked). */
+  setCurrentUser(user: string | null): void;
+  /** The NOPERM text for the first channel or pattern `user` may not subscribe to, or null. */
+  checkChannels(user: string, channels: readonly Buffer[], patterns: readonly Buffer[]): string | null;
+  /** Refusals and admin commands since the last call: [user, command, denied ('' if it ran)], or null. */
+  takeAuditEvents(): [string, string, string][] | null;
+  setAuditing(on: boolean): void;
+  /** The ACL file ACL SAVE / ACL LOAD use (Redis's aclfile). */
+  setAclFile(path: string): void;
   setTime(ms: number | null): void;
   cron(budgetNs: number): CronReport;
   memoryUsed(): number;

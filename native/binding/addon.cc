@@ -217,6 +217,7 @@ Napi::Value CreateStore(const Napi::CallbackInfo& info) {
   std::vector<StoreMethod> methods(std::begin(kMethods), std::end(kMethods));
   for (const StoreMethod& m : serverPathMethods()) methods.push_back(m);
   for (const StoreMethod& m : persistenceMethods()) methods.push_back(m);
+  for (const StoreMethod& m : accessMethods()) methods.push_back(m);
   for (const StoreMethod& m : methods) {
     auto* data = new SharedHandle(handle);
     napi_value fn;

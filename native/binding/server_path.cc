@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "access.h"
 #include "core/store.h"
 #include "core/wire_executor.h"
 #include "store_handle.h"
@@ -20,11 +21,20 @@ WireExecutor& wireOf(StoreHandle* handle) {
   return *handle->wire;
 }
 
-// execWire(message) / execWireBatch(message): a Command (CommandBatch)
-// protobuf message in, its Reply (ReplyBatch) message out as a Buffer;
-// throws an Error naming the problem if the message is malformed. For
-// execWire, a command that answered with an error gives the error's text
-// (a string) instead: the unary RPC fails with it.
+// The optional user argument of the exec functions: when given (a
+// string), the commands run as that user (access.h); false after throwing.
+bool enterUser(napi_env env, const Call& call, size_t at, UserScope& scope) {
+  if (call.argc <= at) return true;
+  napi_valuetype type;
+  napi_typeof(env, call.args[at], &type);
+  return type == napi_undefined || scope.enter(env, call.args[at], *call.handle->store);
+}
+
+// execWire(message, user?) / execWireBatch(message, user?): a Command
+// (CommandBatch) protobuf message in, its Reply (ReplyBatch) message out
+// as a Buffer; throws an Error naming the problem if the message is
+// malformed. For execWire, a command that answered with an error gives
+// the error's text (a string) instead: the unary RPC fails with it.
 template <bool kBatch>
 napi_value ExecWire(napi_env env, napi_callback_info info) {
   Call call;
@@ -35,6 +45,8 @@ napi_value ExecWire(napi_env env, napi_callback_info info) {
     throwTypeError(env, "the message must be a Buffer or Uint8Array");
     return nullptr;
   }
+  UserScope user;
+  if (!enterUser(env, call, 1, user)) return nullptr;
   std::optional<std::string> error;
   try {
     error = kBatch ? wireOf(handle).executeBatch(message, handle->wire_out)
@@ -143,11 +155,11 @@ napi_value TakePubsubDeliveries(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// execTransaction(message): a Transaction message (commands and a WATCH
-// token) in; its ReplyBatch as a Buffer if it ran, the EXECABORT text (a
-// string) if a command was rejected before anything ran, or null if the
-// token was broken (nothing ran: Redis's null EXEC reply). Throws an Error
-// if the message is malformed.
+// execTransaction(message, user?): a Transaction message (commands and a
+// WATCH token) in; its ReplyBatch as a Buffer if it ran, the EXECABORT
+// text (a string) if a command was rejected before anything ran (by the
+// user's permissions too), or null if the token was broken (nothing ran:
+// Redis's null EXEC reply). Throws an Error if the message is malformed.
 napi_value ExecTransaction(napi_env env, napi_callback_info info) {
   Call call;
   if (!call.read(env, info)) return nullptr;
@@ -157,6 +169,8 @@ napi_value ExecTransaction(napi_env env, napi_callback_info info) {
     throwTypeError(env, "the message must be a Buffer or Uint8Array");
     return nullptr;
   }
+  UserScope user;
+  if (!enterUser(env, call, 1, user)) return nullptr;
   WireExecutor::TransactionOutcome outcome{};
   std::optional<std::string> error;
   try {

@@ -75,5 +75,7 @@ struct StoreMethod {
 std::span<const StoreMethod> serverPathMethods();
 // persistence.cc: loading at startup, the append-only log's writes and fsyncs.
 std::span<const StoreMethod> persistenceMethods();
+// access.cc: authentication, channel checks, audit events.
+std::span<const StoreMethod> accessMethods();
 
 }  // namespace ember::binding

@@ -165,26 +165,7 @@ bool AppendLog::writeManifest(const std::vector<AofFileInfo>& files, std::string
   AofManifest manifest{files};
   const std::string text = manifest.format();
   const std::string temp = paths_.pathOf("temp-" + paths_.filename + ".manifest");
-  const std::string target = paths_.manifestPath();
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = "Can't open " + temp + ": " + errnoText(errno);
-    return false;
-  }
-  bool ok = writeAll(fd, text.data(), text.size()) && ::fsync(fd) == 0;
-  int e = errno;
-  ::close(fd);
-  if (!ok || ::rename(temp.c_str(), target.c_str()) != 0) {
-    if (ok) e = errno;
-    ::unlink(temp.c_str());
-    *error = "Can't write the append-only manifest " + target + ": " + errnoText(e);
-    return false;
-  }
-  if (fsyncDir(paths_.directory()) != 0) {
-    *error = "Can't fsync the directory " + paths_.directory() + ": " + errnoText(errno);
-    return false;
-  }
-  return true;
+  return replaceFileDurably(paths_.manifestPath(), temp, text, "the append-only manifest", *error);
 }
 
 void AppendLog::removeUnlisted() {

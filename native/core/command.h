@@ -121,6 +121,9 @@ struct CommandSpec {
   KeyPositions keys;
   CommandHandler handler;  // nullptr for a container of subcommands
   std::span<const CommandSpec> subcommands = {};
+  // Movable keys (kCmdMovableKeys): the position of the numkeys argument;
+  // that many keys follow it (after the `keys` positions, if any).
+  int numkeys_at = 0;
 };
 
 }  // namespace ember

@@ -44,5 +44,6 @@ std::span<const CommandSpec> configCommands();
 std::span<const CommandSpec> pubsubCommands();
 std::span<const CommandSpec> memoryCommands();
 std::span<const CommandSpec> persistenceCommands();
+std::span<const CommandSpec> aclCommands();
 
 }  // namespace ember

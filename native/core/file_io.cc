@@ -30,6 +30,11 @@ bool readWholeFile(const std::string& path, std::string&, std::string& error, bo
   return false;
 }
 uint64_t fileSize(const std::string&) { return 0; }
+bool replaceFileDurably(const std::string& path, const std::string&, std::string_view, std::string_view,
+                        std::string& error) {
+  error = "Can't write " + path + ": not supported on Windows";
+  return false;
+}
 int64_t fileMtimeMs(const std::string&) { return 0; }
 
 #else
@@ -107,6 +112,31 @@ int64_t fileMtimeMs(const std::string& path) {
 #else
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
 #endif
+}
+
+bool replaceFileDurably(const std::string& path, const std::string& temp, std::string_view text,
+                        std::string_view what, std::string& error) {
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "Can't open " + temp + ": " + errnoText(errno);
+    return false;
+  }
+  bool ok = writeAll(fd, text.data(), text.size()) && ::fsync(fd) == 0;
+  int e = errno;
+  ::close(fd);
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    if (ok) e = errno;
+    ::unlink(temp.c_str());
+    error = "Can't write " + std::string(what) + " " + path + ": " + errnoText(e);
+    return false;
+  }
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (fsyncDir(dir) != 0) {
+    error = "Can't fsync the directory " + dir + ": " + errnoText(errno);
+    return false;
+  }
+  return true;
 }
 
 #endif

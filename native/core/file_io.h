@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace ember {
 
@@ -25,6 +26,13 @@ int fsyncDir(const std::string& dir);
 // `error` ("Can't open <path>: <errno text>", ...) on failure, and then
 // `*missing` (if given) says whether there was no such file.
 bool readWholeFile(const std::string& path, std::string& data, std::string& error, bool* missing = nullptr);
+
+// Replaces the file at `path` with `text` atomically and durably: writes
+// `temp` (a path in the same directory), fsyncs it, renames it over
+// `path`, and fsyncs the directory. False with `error` on failure ("Can't
+// write <what> <path>: <errno text>", ...); the temp file is then removed.
+bool replaceFileDurably(const std::string& path, const std::string& temp, std::string_view text,
+                        std::string_view what, std::string& error);
 
 // The modification time of the file at `path` in Unix ms, or 0.
 int64_t fileMtimeMs(const std::string& path);

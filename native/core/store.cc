@@ -173,12 +173,37 @@ std::optional<std::string> Store::checkCommand(std::span<const ByteView> argv) {
   return std::nullopt;
 }
 
+void Store::audit(const CommandSpec& run, std::string denied) {
+  if (!auditing_ || !current_user_ || audit_events_.size() >= kMaxAuditEvents) return;
+  audit_events_.push_back({current_user_->name, std::string(run.name), std::move(denied)});
+}
+
+std::optional<std::string> Store::checkAccess(std::span<const ByteView> argv) {
+  if (!current_user_ || current_user_->unrestricted || argv.empty()) return std::nullopt;
+  const CommandSpec* command = CommandTable::instance().find(argv[0]);
+  std::string error;
+  const CommandSpec* run = command ? resolve(*command, argv, error) : nullptr;
+  if (!run) return std::nullopt;  // checkCommand reports it
+  std::optional<AclDenial> denial = acl_.checkCommand(*current_user_, *run, argv);
+  if (!denial) return std::nullopt;
+  audit(*run, denial->message);
+  return std::move(denial->message);
+}
+
 void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
   std::string error;
   const CommandSpec* run = resolve(command, argv, error);
   if (!run) {
     out.error(error);
     return;
+  }
+  // After the arity check and before anything else, as Redis's ACL check.
+  if (current_user_ && !current_user_->unrestricted) {
+    if (std::optional<AclDenial> denial = acl_.checkCommand(*current_user_, *run, argv)) {
+      audit(*run, denial->message);
+      out.error(denial->message);
+      return;
+    }
   }
   // As Redis's protocol parser: no argument longer than proto-max-bulk-len
   // (not while the log replays: a limit lowered since must not drop data).
@@ -229,6 +254,9 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
     out.error(aofWriteError());
   }
   notePeak();
+  if ((run->categories & kAclAdmin) || ((run->categories & kAclDangerous) && (run->flags & kCmdWrite))) {
+    audit(*run, "");
+  }
   // Counted after it ran, as Redis does (INFO does not count itself).
   stats_.total_commands_processed++;
 }

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "acl.h"
 #include "append_log.h"
 #include "command.h"
 #include "eviction.h"
@@ -103,6 +104,11 @@ struct StoreConfig {
   int64_t auto_aof_rewrite_percentage = 100;
   int64_t auto_aof_rewrite_min_size = 64 * 1024 * 1024;
 
+  // The ACL file (Redis's aclfile): ACL SAVE writes the users there, ACL
+  // LOAD reads them back. Set by the server at startup ("" for none);
+  // CONFIG SET refuses it, as Redis does (an immutable setting).
+  std::string aclfile;
+
   bool lfuPolicy() const { return maxmemory_policy.find("lfu") != std::string::npos; }
 };
 
@@ -125,6 +131,47 @@ class Store : private ExpiryListener {
   // command or subcommand, wrong arity), or nullopt: the checks a
   // transaction makes of every command before running any.
   static std::optional<std::string> checkCommand(std::span<const ByteView> argv);
+  // The spec that runs argv (a subcommand's, for a container), or nullptr
+  // with `error` set.
+  static const CommandSpec* resolve(const CommandSpec& command, std::span<const ByteView> argv, std::string& error);
+
+  // ACCESS CONTROL (acl.h). While a front end runs commands for a user
+  // (AsUser), execute() refuses what that user may not run, with the
+  // NOPERM text, before anything else happens; with no user (embedded
+  // engines) nothing is checked. While auditing is on, every refusal and
+  // every administrative command that ran (@admin, or @dangerous and a
+  // write: FLUSHALL, ...) leaves an AuditEvent for the front end to log.
+  AccessControl& acl() { return acl_; }
+  const AclUser* currentUser() const { return current_user_.get(); }
+  // Until changed again (nullptr: no user, nothing checked).
+  void setCurrentUser(AccessControl::UserPtr user) { current_user_ = std::move(user); }
+  // The same for one scope.
+  class AsUser {
+   public:
+    AsUser(Store& store, AccessControl::UserPtr user) : store_(store), previous_(std::move(store.current_user_)) {
+      store.current_user_ = std::move(user);
+    }
+    ~AsUser() { store_.current_user_ = std::move(previous_); }
+    AsUser(const AsUser&) = delete;
+    AsUser& operator=(const AsUser&) = delete;
+
+   private:
+    Store& store_;
+    AccessControl::UserPtr previous_;
+  };
+  // A transaction's check of every command before any runs: the first
+  // refusal's text, or nullopt.
+  std::optional<std::string> checkAccess(std::span<const ByteView> argv);
+  struct AuditEvent {
+    std::string user;
+    std::string command;  // "config|set" for a subcommand
+    std::string denied;   // the NOPERM text, or "" for a command that ran
+  };
+  void setAuditing(bool on) { auditing_ = on; }
+  std::vector<AuditEvent> takeAuditEvents() { return std::exchange(audit_events_, {}); }
+  // Audit events kept between two takes at most (a front end takes them
+  // after every call; the cap only guards a caller that never does).
+  static constexpr size_t kMaxAuditEvents = 10'000;
 
   // WATCH: keys of database `db_index` watched from now on (watches.h),
   // or 0 when kMaxWatchTokens tokens are live. A token unused for
@@ -442,9 +489,6 @@ class Store : private ExpiryListener {
   void persistenceCron();
   BgsaveStart startBgsave(std::string* error);
   void recordBgsaveEnd(SnapshotChildStatus status);
-  // The spec that runs argv (a subcommand's, for a container), or nullptr
-  // with `error` set.
-  static const CommandSpec* resolve(const CommandSpec& command, std::span<const ByteView> argv, std::string& error);
   void notePeak() {
     if (memory_.used > memory_peak_) memory_peak_ = memory_.used;
   }
@@ -485,6 +529,11 @@ class Store : private ExpiryListener {
   std::vector<ReadyKey> ready_keys_;
   bool blocking_allowed_ = false;
   std::optional<BlockRequest> block_request_;
+  AccessControl acl_;
+  AccessControl::UserPtr current_user_;
+  bool auditing_ = false;
+  std::vector<AuditEvent> audit_events_;
+  void audit(const CommandSpec& run, std::string denied);
 };
 
 }  // namespace ember

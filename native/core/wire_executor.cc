@@ -52,7 +52,9 @@ std::optional<std::string> WireExecutor::executeTransaction(ByteView message, st
   // Redis checks each command as MULTI queues it and EXEC then discards
   // the whole transaction if one failed; here all arrive at once.
   for (size_t i = 0; i < commands_.size(); i++) {
-    if (std::optional<std::string> error = Store::checkCommand(commands_.command(i))) {
+    std::optional<std::string> error = Store::checkCommand(commands_.command(i));
+    if (!error) error = store_.checkAccess(commands_.command(i));  // a refused command: none runs
+    if (error) {
       if (token) store_.unwatch(token);
       outcome = TransactionOutcome::kRejected;
       out = "EXECABORT Transaction discarded because of previous errors: command " + std::to_string(i + 1) + ": " +

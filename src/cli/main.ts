@@ -19,11 +19,17 @@ import { formatRaw, formatTTY } from './format.js';
 import { splitArgs } from './split.js';
 import { TransactionSession } from './transaction.js';
 
-const USAGE = `Usage: emberkv-cli [-h host] [-p port] [--tls [--cacert FILE] [--cert FILE --key FILE] [--sni NAME]]
+const USAGE = `Usage: emberkv-cli [-h host] [-p port] [--user NAME] [-a SECRET]
+                   [--tls [--cacert FILE] [--cert FILE --key FILE] [--sni NAME]]
                    [--raw | --no-raw] [command [arg ...]]
 
   -h HOST       server host (default 127.0.0.1)
   -p PORT       server port (default 7379)
+  --user NAME   the ACL user to run as (needs -a)
+  -a, --pass SECRET
+                the user's secret (without --user: the default user's);
+                EMBERKV_AUTH in the environment does the same, without
+                showing the secret in the process list
   --tls         connect with TLS (the server's certificate checked against
                 the system's roots, or --cacert)
   --cacert FILE PEM CA certificate(s) the server's certificate must be signed by
@@ -46,12 +52,15 @@ interface Options {
   cert?: string;
   key?: string;
   sni?: string;
+  user?: string;
+  pass?: string;
   raw: boolean;
   command: string[];
 }
 
 function parseOptions(argv: string[]): Options | string {
   const options: Options = { host: '127.0.0.1', port: '7379', tls: false, raw: !process.stdout.isTTY, command: [] };
+  if (process.env['EMBERKV_AUTH'] !== undefined) options.pass = process.env['EMBERKV_AUTH'];
   const tlsFlags = { '--cacert': 'cacert', '--cert': 'cert', '--key': 'key', '--sni': 'sni' } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -60,6 +69,11 @@ function parseOptions(argv: string[]): Options | string {
       if (value === undefined) return `${arg} needs a value`;
       if (arg === '-h') options.host = value;
       else options.port = value;
+    } else if (arg === '--user' || arg === '-a' || arg === '--pass') {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      if (arg === '--user') options.user = value;
+      else options.pass = value;
     } else if (arg === '--tls') {
       options.tls = true;
     } else if (Object.hasOwn(tlsFlags, arg)) {
@@ -186,7 +200,17 @@ async function main(): Promise<void> {
     if (options.sni !== undefined) tls.servername = options.sni;
     silenceIpServerNameWarning();
   }
-  const client = new Client({ address: `${options.host}:${options.port}`, ...(tls ? { tls } : {}) });
+  if (options.user !== undefined && options.pass === undefined) {
+    process.stderr.write('emberkv-cli: --user needs -a SECRET (or EMBERKV_AUTH)\n');
+    process.exitCode = 2;
+    return;
+  }
+  const client = new Client({
+    address: `${options.host}:${options.port}`,
+    ...(tls ? { tls } : {}),
+    ...(options.pass !== undefined ? { password: options.pass } : {}),
+    ...(options.user !== undefined ? { username: options.user } : {}),
+  });
   try {
     if (options.command.length === 0) {
       await interactive(client, options);

@@ -52,6 +52,13 @@ export interface ClientOptions {
   tls?: boolean | ClientTlsOptions;
   /** Channel credentials (default: insecure, plaintext, or those `tls` describes). */
   credentials?: grpc.ChannelCredentials;
+  /**
+   * The ACL user to run as (default: "default"); with `password`, every
+   * call carries `authorization: Bearer <username>:<password>` metadata.
+   */
+  username?: string;
+  /** The user's secret (alone: the default user's, as Redis's requirepass). */
+  password?: string;
   /** The largest message sent or received (default 256 MiB, as the server's). */
   maxMessageBytes?: number;
   /** Keepalive ping interval in ms while the connection is idle (default 30 s). */
@@ -90,6 +97,29 @@ function channelSecurity(options: ClientOptions): { credentials: grpc.ChannelCre
     credentials: grpc.credentials.createSsl(pem(tls.ca), pem(tls.key), pem(tls.cert)),
     channelOptions: tls.servername ? { 'grpc.ssl_target_name_override': tls.servername, 'grpc.default_authority': tls.servername } : {},
   };
+}
+
+/**
+ * An interceptor adding the credentials to every call's metadata (grpc-js
+ * does not let call credentials travel on a plaintext channel, and a
+ * server on loopback is often plaintext).
+ */
+function credentialsInterceptor(options: ClientOptions): grpc.Interceptor[] {
+  if (options.password === undefined) {
+    if (options.username !== undefined) throw new TypeError('emberkv: ClientOptions.username needs a password');
+    return [];
+  }
+  if (options.username?.includes(':')) throw new TypeError("emberkv: a username cannot contain ':'");
+  const token = `Bearer ${options.username === undefined ? '' : `${options.username}:`}${options.password}`;
+  return [
+    (callOptions, nextCall) =>
+      new grpc.InterceptingCall(nextCall(callOptions), {
+        start(metadata, listener, next) {
+          metadata.set('authorization', token);
+          next(metadata, listener);
+        },
+      }),
+  ];
 }
 
 /** From this many commands in one tick, they travel as two messages (see #flush; ClientOptions.splitBatches). */
@@ -142,6 +172,7 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
       'grpc.keepalive_time_ms': options.keepaliveMs ?? 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
+      interceptors: credentialsInterceptor(options),
     });
     this.#unary = new UnaryCalls(this.#client);
     this.#splitAt = options.splitBatches === false ? Infinity : SPLIT_AT;

@@ -11,6 +11,7 @@
  * `async function work(db: Commands)` and `await` every call; `await` on a
  * plain value is that value, so the same code runs embedded and remote.
  */
+import { aclCommands, type AclCommands } from './acl.js';
 import type { Async, Definitions, ResultMode, Sync } from './define.js';
 import { hashCommands, type HashCommands } from './hashes.js';
 import { keyCommands, type KeyCommands } from './keys.js';
@@ -32,7 +33,8 @@ export interface CommandMethods<M extends ResultMode>
     SortedSetCommands<M>,
     ServerCommands<M>,
     PubSubCommands<M>,
-    PersistenceCommands<M> {}
+    PersistenceCommands<M>,
+    AclCommands<M> {}
 
 /** The typed methods and transactions of either an Engine or a Client: `await` each result. */
 export type Commands = CommandMethods<Sync | Async> & TransactionMethods<Sync | Async>;
@@ -48,6 +50,7 @@ export const commandDefinitions: Definitions<CommandMethods<Sync>> = {
   ...serverCommands,
   ...pubsubCommands,
   ...persistenceCommands,
+  ...aclCommands,
 };
 
 export type { Async, Items, Result, ResultMode, Sync } from './define.js';

@@ -26,6 +26,8 @@ const NULL_REPLY = Buffer.from([0x32, 0x00]);
 
 export interface BlockedCall {
   readonly call: grpc.ServerUnaryCall<Buffer, Buffer>;
+  /** The ACL user the command runs as (again, when served). */
+  readonly user: string;
   /** Answers the call: a Reply message, or the error text of a command error. */
   readonly answer: (reply: Buffer | string) => void;
   /** Ends the call with a status instead (the server is shutting down). */
@@ -109,7 +111,7 @@ export class BlockedCalls {
         this.#remove(waiter);
         continue;
       }
-      const reply = this.#hooks.execWire(waiter.call.request);
+      const reply = this.#hooks.execWire(waiter.call.request, waiter.user);
       if (this.#hooks.takeBlockRequest()) return;  // nothing left on this key for its kind of waiter
       if (typeof reply === 'string' && reply.startsWith('WRONGTYPE')) {
         // The key now holds another type (a list waiter on a new sorted

@@ -5,8 +5,8 @@
  * comments. Any setting the store knows (maxmemory, maxmemory-policy,
  * lfu-log-factor, ...) is accepted in all three places and applied with
  * CONFIG SET at startup; the server's own settings are port, host,
- * log-level, max-message-bytes, subscriber-buffer-bytes and the tls-*
- * ones (named as Redis names them; see tls.ts).
+ * log-level, max-message-bytes, subscriber-buffer-bytes, aclfile and the
+ * tls-* ones (named as Redis names them; see tls.ts and auth.ts).
  */
 import { readFileSync } from 'node:fs';
 
@@ -30,6 +30,15 @@ export interface ServerSettings {
    * for none (Redis's tls-auth-clients).
    */
   tlsAuthClients: 'yes' | 'no' | 'optional';
+  /**
+   * 'cn': a call without credentials, on a connection whose verified client
+   * certificate has a common name naming an enabled user, runs as that
+   * user (tls-auth-clients-user, as in Redis 8); 'off': certificates name
+   * no user.
+   */
+  tlsAuthClientsUser: 'off' | 'cn';
+  /** The ACL file: users loaded at startup, written by ACL SAVE ("" for none). */
+  aclfile: string;
   /** Store settings, applied with one CONFIG SET (a later source overrides an earlier one). */
   store: Map<string, string>;
 }
@@ -44,11 +53,13 @@ export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
   tlsKeyFile: '',
   tlsCaCertFile: '',
   tlsAuthClients: 'yes',
+  tlsAuthClientsUser: 'off',
+  aclfile: '',
 };
 
 const SERVER_KEYS = new Set([
   'host', 'port', 'log-level', 'max-message-bytes', 'subscriber-buffer-bytes', 'config',
-  'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file', 'tls-auth-clients',
+  'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file', 'tls-auth-clients', 'tls-auth-clients-user', 'aclfile',
 ]);
 const ENV_PREFIX = 'EMBERKV_';
 
@@ -99,6 +110,15 @@ function apply(settings: ServerSettings, name: string, value: string, where: str
       settings.tlsAuthClients = mode;
       return;
     }
+    case 'tls-auth-clients-user': {
+      const mode = value.toLowerCase();
+      if (mode !== 'off' && mode !== 'cn') throw new UsageError(`${where}: tls-auth-clients-user must be off or CN, got '${value}'`);
+      settings.tlsAuthClientsUser = mode;
+      return;
+    }
+    case 'aclfile':
+      settings.aclfile = value;
+      return;
     default:
       settings.store.set(key, value);
   }
@@ -201,6 +221,14 @@ and server reflection) on HOST:PORT (default ${DEFAULTS.host}:${DEFAULTS.port}).
   --tls-auth-clients MODE  with --tls-ca-cert-file: yes (default) requires a
                            client certificate, optional verifies one if sent,
                            no asks for none
+  --tls-auth-clients-user CN
+                           a call without credentials whose verified client
+                           certificate's CN names an enabled user runs as it
+                           (default off)
+  --requirepass SECRET     the default user's secret: calls must then send
+                           'authorization: Bearer <secret>' metadata
+  --aclfile FILE           users (Redis ACL file format), loaded at startup
+                           and written by ACL SAVE
   --maxmemory BYTES        e.g. 100mb; 0 means no limit (default)
   --maxmemory-policy NAME  noeviction (default), allkeys-lfu, allkeys-lru, ...
   --<parameter> VALUE      any CONFIG SET parameter, e.g. --lfu-log-factor 10

@@ -21,6 +21,8 @@ import { Engine, TOO_MANY_WATCH_TOKENS, serverHooksOf } from '../engine.js';
 import { EmberError } from '../errors.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
 import type { ServerSettings } from './options.js';
+import { AuditLog } from './audit.js';
+import { Authenticator, loadUsers } from './auth.js';
 import { BlockedCalls } from './blocking.js';
 import { Durability } from './durability.js';
 import { SubscriberHub, type SubscribeRequest } from './pubsub.js';
@@ -123,6 +125,9 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   let snapshotFile: string;
   try {
     if (!/^(yes|no)$/i.test(appendonly)) throw new Error(`appendonly must be yes or no, got '${appendonly}'`);
+    // Users first: a requirepass among the settings then sets the default
+    // user's secret over the file's.
+    loadUsers(engine, settings.aclfile, log);
     const pairs = Object.entries(storeSettings).flat();
     if (pairs.length) engine.call('CONFIG', 'SET', ...pairs);
     const [, dir, , dbfilename] = engine.call('CONFIG', 'GET', 'dir', 'dbfilename') as string[];
@@ -133,14 +138,38 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     throw err;
   }
   const hooks = serverHooksOf(engine);
+  const audit = new AuditLog(log, hooks);
+  const auth = new Authenticator(hooks, audit, settings.tlsAuthClientsUser === 'cn');
   const durability = new Durability(hooks, log);
   const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
   const blocked = new BlockedCalls(hooks);
-  // After anything that may have written: deliver what PUBLISH queued,
-  // serve the calls blocked on keys that received elements.
-  const afterRun = (): void => {
+  // After anything that ran commands: log what the audit asks for,
+  // deliver what PUBLISH queued, serve the calls blocked on keys that
+  // received elements.
+  const afterRun = (peer: string): void => {
+    audit.flush(peer);
     hub.flush();
     blocked.serveReady();
+  };
+
+  /**
+   * Runs `run` as the user the call authenticates as (auth.ts): at once,
+   * or once the secret is checked; `fail` gets the refusal.
+   */
+  const withUser = (
+    call: Parameters<Authenticator['userOf']>[0],
+    run: (user: string) => void,
+    fail: (error: grpc.ServiceError) => void,
+  ): void => {
+    let user: string | Promise<string>;
+    try {
+      user = auth.userOf(call);
+    } catch (err) {
+      fail(err as grpc.ServiceError);
+      return;
+    }
+    if (typeof user === 'string') run(user);
+    else user.then(run, (err: grpc.ServiceError) => fail(err));
   };
 
   /**
@@ -173,17 +202,23 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   const typedHandlers: grpc.UntypedServiceImplementation = {};
   for (const [name, rpc] of Object.entries(TYPED_RPCS)) {
     typedHandlers[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
-      log.debug({ peer: call.getPeer(), rpc: name }, 'call');
-      let reply: object;
-      try {
-        const result = engine.callBuffer(...(rpc.args(call.request) as [string, ...Buffer[]]));
-        afterRun();
-        reply = rpc.reply(result, call.request);
-      } catch (err) {
-        whenDurable(() => callback(commandError(err)), callback);
-        return;
-      }
-      whenDurable(() => callback(null, reply), callback);
+      const peer = call.getPeer();
+      log.debug({ peer, rpc: name }, 'call');
+      withUser(call, (user) => {
+        let reply: object;
+        hooks.setCurrentUser(user);
+        try {
+          const result = engine.callBuffer(...(rpc.args(call.request) as [string, ...Buffer[]]));
+          reply = rpc.reply(result, call.request);
+        } catch (err) {
+          whenDurable(() => callback(commandError(err)), callback);
+          return;
+        } finally {
+          hooks.setCurrentUser(null);
+          afterRun(peer);
+        }
+        whenDurable(() => callback(null, reply), callback);
+      }, callback);
     };
   }
 
@@ -191,58 +226,74 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     ...typedHandlers,
 
     Subscribe(call: grpc.ServerWritableStream<SubscribeRequest, object>) {
-      hub.add(call);
+      const fail = (error: grpc.ServiceError): void => {
+        call.emit('error', error);
+      };
+      withUser(call, (user) => {
+        const denied = hooks.checkChannels(user, call.request.channels ?? [], call.request.patterns ?? []);
+        if (denied) {
+          audit.denied(call.getPeer(), user, 'subscribe', denied);
+          fail(serviceError(grpc.status.PERMISSION_DENIED, denied));
+          return;
+        }
+        hub.add(call);
+      }, fail);
     },
 
     Execute(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       const peer = call.getPeer();
       log.debug({ peer, rpc: 'Execute', bytes: call.request.length }, 'call');
-      let reply: Buffer | string;
-      try {
-        reply = hooks.execWire(call.request);
-        const wait = hooks.takeBlockRequest();
-        if (wait) {
-          // A blocking command with nothing to serve: its null is held
-          // back until a push serves it or it times out.
-          log.debug({ peer, timeoutMs: wait[0], keys: wait[1].length }, 'blocked');
-          blocked.park(
-            {
-              call,
-              answer: (served) => answerExecute(peer, callback, served),
-              abort: (code, message) => callback(serviceError(code, message)),
-            },
-            wait[0],
-            wait[1],
-          );
+      withUser(call, (user) => {
+        let reply: Buffer | string;
+        try {
+          reply = hooks.execWire(call.request, user);
+          const wait = hooks.takeBlockRequest();
+          if (wait) {
+            // A blocking command with nothing to serve: its null is held
+            // back until a push serves it or it times out.
+            log.debug({ peer, timeoutMs: wait[0], keys: wait[1].length }, 'blocked');
+            blocked.park(
+              {
+                call,
+                user,
+                answer: (served) => answerExecute(peer, callback, served),
+                abort: (code, message) => callback(serviceError(code, message)),
+              },
+              wait[0],
+              wait[1],
+            );
+            return;
+          }
+          afterRun(peer);
+        } catch (err) {
+          callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
           return;
         }
-        afterRun();
-      } catch (err) {
-        callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
-        return;
-      }
-      answerExecute(peer, callback, reply);
+        answerExecute(peer, callback, reply);
+      }, callback);
     },
 
     Exec(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       const peer = call.getPeer();
       log.debug({ peer, rpc: 'Exec', bytes: call.request.length }, 'call');
-      let result: Buffer | string | null;
-      try {
-        result = hooks.execTransaction(call.request);
-        afterRun();
-      } catch (err) {
-        callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
-        return;
-      }
-      if (result === null) {
-        callback(serviceError(grpc.status.ABORTED, WATCH_CONFLICT));
-      } else if (typeof result === 'string') {
-        callback(serviceError(grpc.status.INVALID_ARGUMENT, result));
-      } else {
-        const replies = result;
-        whenDurable(() => callback(null, replies), callback);
-      }
+      withUser(call, (user) => {
+        let result: Buffer | string | null;
+        try {
+          result = hooks.execTransaction(call.request, user);
+          afterRun(peer);
+        } catch (err) {
+          callback(serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
+          return;
+        }
+        if (result === null) {
+          callback(serviceError(grpc.status.ABORTED, WATCH_CONFLICT));
+        } else if (typeof result === 'string') {
+          callback(serviceError(statusForError(result), result));
+        } else {
+          const replies = result;
+          whenDurable(() => callback(null, replies), callback);
+        }
+      }, callback);
     },
 
     Watch(call: grpc.ServerUnaryCall<{ keys: Buffer[] }, object>, callback: grpc.sendUnaryData<object>) {
@@ -274,40 +325,45 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       if (tls.summary.tls) log.debug({ peer, identity: peerIdentity(call) }, 'client certificate');
       const closed = (how: string, level: 'info' | 'warn' = 'info', error?: string): void =>
         log[level]({ peer, how, batches, ms: Date.now() - opened, ...(error ? { error } : {}) }, 'pipeline closed');
-      let failed = false;  // after a malformed batch, later ones are not run
-      call.on('data', (batch: Buffer) => {
-        if (failed) return;
-        batches++;
-        log.debug({ peer, rpc: 'Pipeline', bytes: batch.length }, 'batch');
-        let replies: Buffer;
-        try {
-          replies = hooks.execWireBatch(batch);
-          afterRun();
-        } catch (err) {
-          failed = true;
-          log.warn({ peer, error: (err as Error).message }, 'malformed CommandBatch');
-          call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
-          return;
-        }
-        whenDurable(
-          () => {
-            if (!call.write(replies)) {
-              call.pause();
-              call.once('drain', () => call.resume());
-            }
-          },
-          (error) => {
-            failed = true;
-            call.emit('error', error);
-          },
-        );
-      });
-      call.on('end', () => {
-        closed('ended by the client');
-        call.end();
-      });
       call.on('error', (err) => closed('failed', 'warn', err.message));
       call.on('cancelled', () => closed('cancelled (connection lost or client gone)'));
+      let failed = false;  // after a malformed batch, later ones are not run
+      const serve = (user: string): void => {
+        call.on('data', (batch: Buffer) => {
+          if (failed) return;
+          batches++;
+          log.debug({ peer, rpc: 'Pipeline', bytes: batch.length }, 'batch');
+          let replies: Buffer;
+          try {
+            replies = hooks.execWireBatch(batch, user);
+            afterRun(peer);
+          } catch (err) {
+            failed = true;
+            log.warn({ peer, error: (err as Error).message }, 'malformed CommandBatch');
+            call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
+            return;
+          }
+          whenDurable(
+            () => {
+              if (!call.write(replies)) {
+                call.pause();
+                call.once('drain', () => call.resume());
+              }
+            },
+            (error) => {
+              failed = true;
+              call.emit('error', error);
+            },
+          );
+        });
+        call.on('end', () => {
+          closed('ended by the client');
+          call.end();
+        });
+      };
+      // Authenticated once, when the stream opens; no batch is read before
+      // (the stream stays paused until 'data' has a listener).
+      withUser(call, serve, (error) => call.emit('error', error));
     },
   });
 

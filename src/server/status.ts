@@ -15,7 +15,9 @@ export function statusForError(message: string): status {
     return status.UNIMPLEMENTED;
   }
   if (message.startsWith('NOPERM')) return status.PERMISSION_DENIED;
-  if (message.startsWith('NOAUTH')) return status.UNAUTHENTICATED;
+  // A transaction refused because one of its commands is not allowed.
+  if (message.startsWith('EXECABORT') && message.includes(': NOPERM ')) return status.PERMISSION_DENIED;
+  if (message.startsWith('NOAUTH') || message.startsWith('WRONGPASS')) return status.UNAUTHENTICATED;
   // Syntax, arity, not-a-number, out of range, and the rest of ERR.
   return status.INVALID_ARGUMENT;
 }

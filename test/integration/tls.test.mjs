@@ -252,6 +252,33 @@ describe('TLS', { skip: !OPENSSL && 'no openssl command' }, () => {
     }
   });
 
+  test('tls-auth-clients-user CN: a verified certificate names the user a call runs as', async () => {
+    const server = await startGrpcServer([
+      '--tls-cert-file', certs.file('server.crt'),
+      '--tls-key-file', certs.file('server.key'),
+      '--tls-ca-cert-file', certs.file('ca.crt'),
+      '--tls-auth-clients', 'optional',
+      '--tls-auth-clients-user', 'CN',
+      '--requirepass', 'admin-secret',
+    ]);
+    const tls = (name) => ({ ca: certs.read('ca.crt'), ...(name ? { cert: certs.read(`${name}.crt`), key: certs.read(`${name}.key`) } : {}) });
+    const admin = new Client({ address: server.address, tls: tls(), password: 'admin-secret' });
+    const alice = new Client({ address: server.address, tls: tls('alice') });
+    const anonymous = new Client({ address: server.address, tls: tls() });
+    try {
+      // No user alice yet: the certificate names a user that is missing.
+      assert.equal((await rejection(alice.ping())).code, 16 /* UNAUTHENTICATED */);
+      await admin.call('ACL', 'SETUSER', 'alice', 'on', '~alice:*', '+@all');
+      assert.equal(await alice.call('ACL', 'WHOAMI'), 'alice');
+      assert.match((await rejection(alice.get('bob:x'))).message, /^NOPERM No permissions to access a key/);
+      // Without a certificate (and without a secret) there is no user.
+      assert.equal((await rejection(anonymous.ping())).code, 16);
+    } finally {
+      await Promise.all([admin.close(), alice.close(), anonymous.close()]);
+      await server.stop();
+    }
+  });
+
   describe('bad files stop startup with a message naming the file', () => {
     const startFails = async (args, pattern) => {
       const err = await rejection(startGrpcServer(args));

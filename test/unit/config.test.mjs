@@ -62,6 +62,8 @@ const DEFAULTS = {
   appendfsync: 'everysec',
   'auto-aof-rewrite-percentage': '100',
   'auto-aof-rewrite-min-size': '67108864',
+  requirepass: '', // write only: Redis answers the secret itself
+  aclfile: '',
 };
 
 describe('command table', () => {

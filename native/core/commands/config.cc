@@ -57,6 +57,8 @@ enum class ParamKind {
   kAppendOnly,  // appendonly: yes / no
   kAppendFsync,  // appendfsync: always / everysec / no
   kAofName,      // appendfilename, appenddirname: a file name, no path
+  kRequirePass,  // requirepass: the default user's secret (write only)
+  kAclFile,      // aclfile: the ACL file (immutable: set at startup)
 };
 
 // Redis checks a value against its C type's range: unsigned types (size_t,
@@ -105,6 +107,8 @@ constexpr Param kParams[] = {
     {"appendfsync", ParamKind::kAppendFsync, nullptr, false, 0, 0},
     {"auto-aof-rewrite-percentage", ParamKind::kInteger, &StoreConfig::auto_aof_rewrite_percentage, false, 0, kIntMax},
     {"auto-aof-rewrite-min-size", ParamKind::kMemory, &StoreConfig::auto_aof_rewrite_min_size, false, 0, kLongMax},
+    {"requirepass", ParamKind::kRequirePass, nullptr, false, 0, 0},
+    {"aclfile", ParamKind::kAclFile, nullptr, false, 0, 0},
 };
 
 // Redis's appendfsync enum, in its order.
@@ -151,6 +155,10 @@ std::string paramValue(const StoreConfig& config, const Param& p) {
       return config.appendfsync;
     case ParamKind::kAofName:
       return p.name == "appendfilename" ? config.appendfilename : config.appenddirname;
+    case ParamKind::kRequirePass:
+      return "";  // kept only as a hash (Redis answers the secret itself)
+    case ParamKind::kAclFile:
+      return config.aclfile;
     default:
       break;
   }
@@ -322,6 +330,12 @@ std::optional<std::string> parseInto(const Param& p, ByteView text, StoreConfig&
     (p.name == "appendfilename" ? config.appendfilename : config.appenddirname) = std::string(name);
     return std::nullopt;
   }
+  if (p.kind == ParamKind::kRequirePass) {
+    // Applied by configSetCommand once everything else parsed.
+    if (text.find('\0') != ByteView::npos) return std::string("a secret cannot hold a NUL byte");
+    return std::nullopt;
+  }
+  if (p.kind == ParamKind::kAclFile) return std::string("can't set immutable config");
   if (p.kind == ParamKind::kPolicy) {
     auto policy = parsePolicy(text);
     if (!policy) return policyError();
@@ -413,11 +427,23 @@ void configSetCommand(CommandContext& ctx) {
   }
   // Then values, in order, into a copy: nothing changes unless all parse.
   StoreConfig next = ctx.store.config();
+  std::optional<ByteView> requirepass;
   for (size_t i = 0; i < pairs; i++) {
     if (auto reason = parseInto(*params[i], ctx.arg(3 + 2 * i), next)) {
       return ctx.reply.error(setFailed(params[i]->name, *reason));
     }
+    if (params[i]->kind == ParamKind::kRequirePass) requirepass = ctx.arg(3 + 2 * i);
   }
+  // The default user's secret is not a setting but a user's: changed
+  // last, once nothing else can fail.
+  auto finish = [&] {
+    if (requirepass) {
+      if (std::optional<std::string> error = ctx.store.acl().setRequirePass(*requirepass)) {
+        return ctx.reply.error(*error);
+      }
+    }
+    ctx.reply.ok();
+  };
   // The log's names and place are fixed while it is open (Redis makes
   // them immutable; emberkv lets them be set while the log is off).
   const StoreConfig& now = ctx.store.config();
@@ -441,10 +467,10 @@ void configSetCommand(CommandContext& ctx) {
       ctx.store.updateConfig([&](StoreConfig& config) { config = std::move(before); });
       return ctx.reply.error(setFailed("appendonly", error));
     }
-    return ctx.reply.ok();
+    return finish();
   }
   ctx.store.updateConfig([&](StoreConfig& config) { config = std::move(next); });
-  ctx.reply.ok();
+  finish();
 }
 
 // ---------------------------------------------------------------------------

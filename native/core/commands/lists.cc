@@ -627,7 +627,7 @@ constexpr CommandSpec kListCommands[] = {
     {"lpos", -3, kCmdReadonly, kRead | kAclSlow, kOneKey, lposCommand},
     {"lmove", 5, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, kTwoKeys, lmoveCommand},
     {"rpoplpush", 3, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, kTwoKeys, rpoplpushCommand},
-    {"lmpop", -4, kCmdWrite | kCmdMovableKeys, kWrite | kAclSlow, {0, 0, 0}, lmpopCommand},
+    {"lmpop", -4, kCmdWrite | kCmdMovableKeys, kWrite | kAclSlow, {0, 0, 0}, lmpopCommand, {}, 1},
     {"blpop", -3, kCmdWrite | kCmdNoScript | kCmdBlocking, kWrite | kAclSlow | kAclBlocking, kKeysThenTimeout,
      blpopCommand},
     {"brpop", -3, kCmdWrite | kCmdNoScript | kCmdBlocking, kWrite | kAclSlow | kAclBlocking, kKeysThenTimeout,
@@ -635,7 +635,7 @@ constexpr CommandSpec kListCommands[] = {
     {"blmove", 6, kCmdWrite | kCmdDenyOom | kCmdNoScript | kCmdBlocking, kWrite | kAclSlow | kAclBlocking, kTwoKeys,
      blmoveCommand},
     {"blmpop", -5, kCmdWrite | kCmdBlocking | kCmdMovableKeys, kWrite | kAclSlow | kAclBlocking, {0, 0, 0},
-     blmpopCommand},
+     blmpopCommand, {}, 2},
 };
 
 }  // namespace

@@ -540,7 +540,7 @@ constexpr CommandSpec kSetCommands[] = {
     {"sunionstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sunionstoreCommand},
     {"sdiffstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sdiffstoreCommand},
     // Keys follow numkeys: COMMAND INFO shows 0 0 0 and movablekeys.
-    {"sintercard", -3, kCmdReadonly | kCmdMovableKeys, kSetRead | kAclSlow, kNoKeys, sintercardCommand},
+    {"sintercard", -3, kCmdReadonly | kCmdMovableKeys, kSetRead | kAclSlow, kNoKeys, sintercardCommand, {}, 1},
     {"srandmember", -2, kCmdReadonly, kSetRead | kAclSlow, kOneKey, srandmemberCommand},
     {"spop", -2, kCmdWrite | kCmdFast, kSetWrite | kAclFast, kOneKey, spopCommand},
     {"sscan", -3, kCmdReadonly, kSetRead | kAclSlow, kOneKey, sscanCommand},
