@@ -129,18 +129,20 @@ constexpr std::string_view kPatternAfterAllChannels =
     "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. Try "
     "'resetchannels' to start with an empty list of channels";
 
-std::optional<std::string> addKeyPattern(AclUser& user, AclKeyPattern pattern) {
-  if (pattern.pattern == "*" && pattern.access == kAclKeyReadWrite) {
+// As Redis: only "~*" and "allkeys" mean every key (so "%RW~*", like any
+// pattern, matches no empty key name); a pattern already there with the
+// same access is not added twice, while the same glob with another
+// access is another pattern (a key needs one pattern granting all the
+// access it needs).
+std::optional<std::string> addKeyPattern(AclUser& user, AclKeyPattern pattern, bool all_keys_rule = false) {
+  if (all_keys_rule) {
     user.all_keys = true;
     user.key_patterns.clear();
     return std::nullopt;
   }
   if (user.all_keys) return std::string(kPatternAfterAllKeys);
-  for (AclKeyPattern& existing : user.key_patterns) {
-    if (existing.pattern == pattern.pattern) {
-      existing.access |= pattern.access;
-      return std::nullopt;
-    }
+  for (const AclKeyPattern& existing : user.key_patterns) {
+    if (existing.pattern == pattern.pattern && existing.access == pattern.access) return std::nullopt;
   }
   user.key_patterns.push_back(std::move(pattern));
   return std::nullopt;
@@ -208,8 +210,8 @@ std::optional<std::string> applyRule(AclUser& user, ByteView rule) {
   } else if (rule[0] == '!') {
     ByteView hash = rule.substr(1);
     if (!removeSecrets(user, [&](const std::string& kept) { return kept == hash; })) return std::string(kNoSuchSecret);
-  } else if (equalsIgnoreCase(rule, "allkeys")) {
-    return addKeyPattern(user, {"*", kAclKeyReadWrite});
+  } else if (equalsIgnoreCase(rule, "allkeys") || rule == "~*") {
+    return addKeyPattern(user, {"*", kAclKeyReadWrite}, true);
   } else if (equalsIgnoreCase(rule, "resetkeys")) {
     user.all_keys = false;
     user.key_patterns.clear();
@@ -298,7 +300,8 @@ std::string describeKeyPattern(const AclKeyPattern& pattern) {
     case kAclKeyWrite:
       return "%W~" + pattern.pattern;
     default:
-      return "~" + pattern.pattern;
+      // "~*" would read back as allkeys, which also grants the empty key.
+      return (pattern.pattern == "*" ? "%RW~" : "~") + pattern.pattern;
   }
 }
 

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
+import fc from 'fast-check';
 import { startGrpcServer } from '../support/grpc-server.mjs';
 import { loadStubs, command } from '../support/grpc-stubs.mjs';
 
@@ -84,6 +85,20 @@ describe('authentication and scopes', () => {
     await anonymous.close();
     const reply = await callWith(stubs.emberkv, 'Execute', get, `Bearer alice:${ALICE_SECRET}`);
     assert.ok(reply);
+  });
+
+  test('random authorization metadata: UNAUTHENTICATED, and the server keeps serving', async () => {
+    const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+    const header = fc.oneof(
+      printable,
+      printable.map((s) => `Bearer ${s}`),
+      fc.tuple(fc.constantFrom('alice', 'default', 'nobody', ''), printable).map(([u, s]) => `Bearer ${u}:${s}`),
+    );
+    const headers = fc.sample(header, { numRuns: 60, seed: 20261122 });
+    const get = command('GET', 'shared:motd');
+    const codes = await Promise.all(headers.map((h) => callWith(stubs.emberkv, 'Execute', get, h).then(() => 0, (err) => err.code)));
+    assert.deepEqual([...new Set(codes)], [grpc.status.UNAUTHENTICATED]);
+    assert.equal(await admin.call('GET', 'shared:motd'), 'hello');
   });
 
   test('the Client with a username runs as that user', async () => {
