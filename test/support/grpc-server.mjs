@@ -9,12 +9,15 @@ const MAIN = path.join(import.meta.dirname, '..', '..', 'dist', 'server', 'main.
 /**
  * Resolves once the server logs that it listens: { port, address, logs,
  * process, stop(signal) } where logs is every JSON log line so far and
- * stop() resolves with the exit code.
+ * stop() resolves with the exit code. `detached`: the server gets a process
+ * group of its own, so a Ctrl-C in the terminal reaches the caller only,
+ * which then stops the server when it is ready to.
  */
-export async function startGrpcServer(args = [], env = {}) {
+export async function startGrpcServer(args = [], env = {}, { detached = false } = {}) {
   const child = spawn(process.execPath, [MAIN, '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   const logs = [];
   let stderr = '';
