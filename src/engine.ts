@@ -394,7 +394,8 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
 
   watch(...keys: Argument[]): WatchToken {
     this.#tick();
-    const token = this.#store.watch(keys.map(argumentBytes));
+    // Without a user the store checks nothing: always a number.
+    const token = this.#store.watch(keys.map(argumentBytes)) as number;
     if (token === 0) throw new EmberError(TOO_MANY_WATCH_TOKENS);
     return token;
   }

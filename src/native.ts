@@ -99,8 +99,8 @@ export interface NativeStore {
    * was broken (nothing ran); throws on a malformed message.
    */
   execTransaction(message: Uint8Array, user?: string): Buffer | string | null;
-  /** A WATCH token for these keys (database 0). */
-  watch(keys: readonly Uint8Array[]): number;
+  /** A WATCH token for these keys (database 0); with `user`, the NOPERM text if it may not read one. */
+  watch(keys: readonly Uint8Array[], user?: string): number | string;
   /** Forgets a WATCH token. */
   unwatch(token: number): void;
   /** Blocking commands that cannot serve record what they would wait for (the server's mode). */

@@ -230,15 +230,26 @@ bool readKeys(napi_env env, napi_value array, std::vector<ByteView>& keys) {
   return true;
 }
 
-// watch(keys): a new WATCH token (a positive integer) for these keys of
-// database 0.
+// watch(keys, user?): a new WATCH token (a positive integer) for these
+// keys of database 0; with `user`, the NOPERM text (a string) instead if
+// the user may not read one of them.
 napi_value Watch(napi_env env, napi_callback_info info) {
   Call call;
   if (!call.read(env, info)) return nullptr;
   std::vector<ByteView> keys;
   if (call.argc < 1 || !readKeys(env, call.args[0], keys)) return nullptr;
-  const Watches::Token token = call.handle->store->watch(0, keys);
+  UserScope user;
+  if (!enterUser(env, call, 1, user)) return nullptr;
   napi_value out;
+  if (const AclUser* current = call.handle->store->currentUser()) {
+    for (ByteView key : keys) {
+      if (std::optional<AclDenial> denial = call.handle->store->acl().checkKey(*current, key, kAclKeyRead)) {
+        napi_create_string_utf8(env, denial->message.data(), denial->message.size(), &out);
+        return out;
+      }
+    }
+  }
+  const Watches::Token token = call.handle->store->watch(0, keys);
   napi_create_double(env, static_cast<double>(token), &out);
   return out;
 }

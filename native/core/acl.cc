@@ -396,17 +396,22 @@ std::optional<AclDenial> AccessControl::checkCommand(const AclUser& user, const 
   const uint8_t access = (run.flags & kCmdWrite) ? kAclKeyReadWrite : kAclKeyRead;
   std::optional<AclDenial> denial;
   forEachKey(run, argv, [&](ByteView key) {
-    if (denial || keyAllowed(user, key, access)) return;
-    denial = AclDenial{"NOPERM No permissions to access a key: user " + user.name + " may not " +
-                           (access == kAclKeyRead ? "read" : "read and write") + " '" + err::clientText(key, 128) +
-                           "' (key patterns: " + patternList(user.key_patterns, describeKeyPattern) + ")",
-                       "key"};
+    if (!denial) denial = checkKey(user, key, access);
   });
   if (denial) return denial;
   // PUBLISH's channel is its first argument (the table has no channel
   // positions: it is the only command with one outside subscriptions).
   if (run.name == "publish" && argv.size() > 1) return checkChannel(user, argv[1], false);
   return std::nullopt;
+}
+
+std::optional<AclDenial> AccessControl::checkKey(const AclUser& user, ByteView key, uint8_t access) const {
+  if (keyAllowed(user, key, access)) return std::nullopt;
+  const char* what = access == kAclKeyRead ? "read" : access == kAclKeyWrite ? "write" : "read and write";
+  return AclDenial{"NOPERM No permissions to access a key: user " + user.name + " may not " + what + " '" +
+                       err::clientText(key, 128) + "' (key patterns: " +
+                       patternList(user.key_patterns, describeKeyPattern) + ")",
+                   "key"};
 }
 
 std::optional<AclDenial> AccessControl::checkChannel(const AclUser& user, ByteView channel, bool is_pattern) const {

@@ -129,6 +129,9 @@ class AccessControl {
   std::optional<AclDenial> checkCommand(const AclUser& user, const CommandSpec& run,
                                         std::span<const ByteView> argv) const;
   std::optional<AclDenial> checkChannel(const AclUser& user, ByteView channel, bool is_pattern) const;
+  // One key needing `access` (AclKeyAccess bits): WATCH's keys, which
+  // are read (as Redis's WATCH key spec says).
+  std::optional<AclDenial> checkKey(const AclUser& user, ByteView key, uint8_t access) const;
 
   // Changes with every change of any user: front ends that cache who a
   // credential authenticates as compare it to know the cache is current.

@@ -297,17 +297,23 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     },
 
     Watch(call: grpc.ServerUnaryCall<{ keys: Buffer[] }, object>, callback: grpc.sendUnaryData<object>) {
-      log.debug({ peer: call.getPeer(), rpc: 'Watch', keys: call.request.keys.length }, 'call');
+      const peer = call.getPeer();
+      log.debug({ peer, rpc: 'Watch', keys: call.request.keys.length }, 'call');
       if (call.request.keys.length === 0) {
         callback(serviceError(grpc.status.INVALID_ARGUMENT, "ERR wrong number of arguments for 'watch' command"));
         return;
       }
-      const token = hooks.watch(call.request.keys);
-      if (token === 0) {
-        callback(serviceError(grpc.status.RESOURCE_EXHAUSTED, TOO_MANY_WATCH_TOKENS));
-        return;
-      }
-      callback(null, { token: String(token) });
+      withUser(call, (user) => {
+        const token = hooks.watch(call.request.keys, user);
+        if (typeof token === 'string') {
+          audit.denied(peer, user, 'watch', token);
+          callback(serviceError(grpc.status.PERMISSION_DENIED, token));
+        } else if (token === 0) {
+          callback(serviceError(grpc.status.RESOURCE_EXHAUSTED, TOO_MANY_WATCH_TOKENS));
+        } else {
+          callback(null, { token: String(token) });
+        }
+      }, callback);
     },
 
     Unwatch(call: grpc.ServerUnaryCall<{ token: string }, object>, callback: grpc.sendUnaryData<object>) {

@@ -152,6 +152,12 @@ describe('authentication and scopes', () => {
     assert.match(err.message, /EXECABORT .*command 2: NOPERM No permissions to access a key/);
     assert.equal(await admin.call('EXISTS', 'app1:tx'), 0, 'the allowed command did not run either');
     assert.deepEqual(await alice.exec([['SET', 'app1:tx', '1'], ['GET', 'app1:tx']]), ['OK', '1']);
+    // WATCH reads its keys.
+    const watch = await rejection(alice.watch('app1:tx', 'app2:tx'));
+    assert.equal(watch.code, grpc.status.PERMISSION_DENIED);
+    assert.match(watch.message, /may not read 'app2:tx'/);
+    const token = await alice.watch('app1:tx', 'shared:motd');
+    assert.deepEqual(await alice.exec([['INCR', 'app1:tx']], { watch: token }), [2]);
     await alice.close();
   });
 
