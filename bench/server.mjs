@@ -15,7 +15,12 @@
 //   - grpc-js unary calls -> emberkv-server, one call per command: the typed
 //     Get/Set RPCs (protobufjs objects on both sides), Execute with the raw
 //     Command bytes, and Execute(PING), which does no engine work: the gap
-//     between PING and GET is what the engine costs, the rest is transport.
+//     between PING and GET is what the engine costs, the rest is transport;
+//   - with authentication (issue 7): a second emberkv-server started with
+//     --requirepass, driven by the Client and by unary Execute as an ACL
+//     user scoped to the keys (every call carries its bearer token and
+//     every command passes the permission check), beside ioredis
+//     authenticated as the same user on redis-server.
 // Each target runs BENCH_ROUNDS (default 3) rounds, interleaved; the table
 // gives the median over rounds of ops/s and of the p50 / p99 latency of a
 // command (issue to reply, as a caller sees it). Client and servers share
@@ -93,6 +98,30 @@ targets.push({
   op: (isGet, key) => (isGet ? call('Get', { key: Buffer.from(key) }) : call('Set', { key: Buffer.from(key), value: valueBytes })),
 });
 
+// The same with authentication: an ACL user that may read and write key:*.
+const BENCH_USER = ['bench', 'bench-secret'];
+const USER_RULES = ['on', `>${BENCH_USER[1]}`, '~key:*', '+@read', '+@write'];
+const emberAuth = await startGrpcServer(['--requirepass', 'admin-secret']);
+const authAdmin = new Client({ address: emberAuth.address, password: 'admin-secret' });
+await authAdmin.call('ACL', 'SETUSER', BENCH_USER[0], ...USER_RULES);
+const authClient = new Client({ address: emberAuth.address, username: BENCH_USER[0], password: BENCH_USER[1] });
+await load((k) => authClient.call('SET', k, VALUE));
+targets.push({
+  label: 'emberkv Client (ACL user) -> emberkv-server with auth',
+  op: (isGet, key) => (isGet ? authClient.call('GET', key) : authClient.call('SET', key, VALUE)),
+});
+const authRaw = new grpc.Client(emberAuth.address, grpc.credentials.createInsecure());
+const bearer = new grpc.Metadata();
+bearer.set('authorization', `Bearer ${BENCH_USER.join(':')}`);
+const authExecute = (message) =>
+  new Promise((resolve, reject) =>
+    authRaw.makeUnaryRequest('/emberkv.v1.EmberKV/Execute', (b) => b, (b) => b, message, bearer, (err, r) => (err ? reject(err) : resolve(r))),
+  );
+targets.push({
+  label: 'grpc-js unary Execute (bearer token) -> emberkv-server with auth',
+  op: (isGet, key) => authExecute(isGet ? encodeCommand('GET', [key]) : encodeCommand('SET', [key, VALUE])),
+});
+
 let redisServer;
 const redisClients = [];
 if (hasRedisServer()) {
@@ -106,6 +135,10 @@ if (hasRedisServer()) {
     targets.push({ label, op: (isGet, key) => (isGet ? r.get(key) : r.set(key, VALUE)) });
   }
   await load((k) => redisClients[0].set(k, VALUE));
+  await redisClients[0].call('ACL', 'SETUSER', BENCH_USER[0], ...USER_RULES);
+  const authRedis = new Redis({ port: redisServer.port, host: '127.0.0.1', username: BENCH_USER[0], password: BENCH_USER[1] });
+  redisClients.push(authRedis);
+  targets.push({ label: 'ioredis (ACL user) -> redis-server', op: (isGet, key) => (isGet ? authRedis.get(key) : authRedis.set(key, VALUE)) });
 } else {
   console.log('\n*** redis-server is not on PATH: the redis rows are not measured ***');
 }
@@ -154,6 +187,10 @@ if (ours && theirs) {
 }
 
 await client.close();
+await authClient.close();
+await authAdmin.close();
+authRaw.close();
+await emberAuth.stop();
 raw.close();
 typed.close();
 for (const r of redisClients) r.disconnect();
