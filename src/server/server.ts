@@ -60,13 +60,51 @@ function commandError(err: unknown): grpc.ServiceError {
   return serviceError(err instanceof EmberError ? statusForError(message) : grpc.status.INVALID_ARGUMENT, message);
 }
 
+/** A request protobufjs could not decode (see serviceDefinition). */
+class MalformedRequest {
+  constructor(readonly message: string) {}
+}
+
 /**
  * The EmberKV service: the typed RPCs with protobufjs (de)serializers from
  * the proto file, Execute and Pipeline with the raw-bytes ones of wire.ts.
+ * A typed request that does not decode becomes a MalformedRequest, which
+ * rejectMalformed answers with INVALID_ARGUMENT (grpc-js would answer a
+ * throwing deserializer with INTERNAL, a server fault it is not).
  */
 function serviceDefinition(definitions: protoLoader.PackageDefinition): grpc.ServiceDefinition {
   const typed = definitions[SERVICE_NAME] as grpc.ServiceDefinition;
-  return { ...typed, ...emberkvService };
+  const tolerant: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(typed)) {
+    tolerant[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (err) {
+          return new MalformedRequest(`malformed ${name} request: ${(err as Error).message}`);
+        }
+      },
+    };
+  }
+  return { ...tolerant, ...emberkvService };
+}
+
+type AnyCall = { request?: unknown; emit(event: 'error', error: grpc.ServiceError): boolean };
+
+/** Wraps every handler so that a MalformedRequest gets INVALID_ARGUMENT and goes no further. */
+function rejectMalformed(handlers: grpc.UntypedServiceImplementation): grpc.UntypedServiceImplementation {
+  const guarded: grpc.UntypedServiceImplementation = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    const run = handler as (call: AnyCall, callback?: grpc.sendUnaryData<unknown>) => void;
+    guarded[name] = ((call: AnyCall, callback?: grpc.sendUnaryData<unknown>) => {
+      if (!(call.request instanceof MalformedRequest)) return run(call, callback);
+      const error = serviceError(grpc.status.INVALID_ARGUMENT, call.request.message);
+      if (callback) callback(error);
+      else call.emit('error', error);
+    }) as grpc.UntypedHandleCall;
+  }
+  return guarded;
 }
 
 const LOAD_OPTIONS: protoLoader.Options = {
@@ -222,7 +260,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     };
   }
 
-  server.addService(serviceDefinition(definitions), {
+  server.addService(serviceDefinition(definitions), rejectMalformed({
     ...typedHandlers,
 
     Subscribe(call: grpc.ServerWritableStream<SubscribeRequest, object>) {
@@ -371,7 +409,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       // (the stream stays paused until 'data' has a listener).
       withUser(call, serve, (error) => call.emit('error', error));
     },
-  });
+  }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
