@@ -20,12 +20,18 @@
 //  - watchers_[db][key] lists exactly the live tokens watching that key,
 //    each once; tokens_ holds every live token and its keys;
 //  - a token never becomes clean again once dirty;
+//  - tokens are random 53-bit numbers (exact as JS numbers) from the
+//    system's random source, never 0 and never two live at once: with
+//    users on one server a token is a capability, and one user must not
+//    release or use another's by guessing it (sequential numbers, or a
+//    seeded PRNG's, would be predicted);
 //  - while nothing is watched, a write pays one empty() check.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -97,7 +103,7 @@ class Watches {
   // (issued at, token) in issue order, released ones included until they
   // reach the front.
   std::deque<std::pair<int64_t, Token>> issued_;
-  Token next_token_ = 1;
+  std::random_device token_bits_;
 };
 
 }  // namespace ember

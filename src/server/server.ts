@@ -354,9 +354,13 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       }, callback);
     },
 
+    // Any authenticated caller may release a token it knows (tokens are
+    // random: knowing one means having been given it).
     Unwatch(call: grpc.ServerUnaryCall<{ token: string }, object>, callback: grpc.sendUnaryData<object>) {
-      hooks.unwatch(Number(call.request.token));
-      callback(null, { done: true });
+      withUser(call, () => {
+        hooks.unwatch(Number(call.request.token));
+        callback(null, { done: true });
+      }, callback);
     },
 
     // The official Client keeps one Pipeline stream per connection, so

@@ -74,6 +74,10 @@ describe('authentication and scopes', () => {
   });
 
   test('no credentials, wrong secrets, unknown users and malformed metadata: UNAUTHENTICATED', async () => {
+    for (const [rpc, request] of [['Unwatch', { token: '1' }], ['Watch', { keys: [Buffer.from('k')] }], ['Get', { key: Buffer.from('k') }]]) {
+      const err = await rejection(callWith(stubs.emberkv, rpc, request, null));
+      assert.equal(err.code, grpc.status.UNAUTHENTICATED, `${rpc}: ${err.message}`);
+    }
     const get = command('GET', 'shared:motd');
     for (const header of [null, `Bearer wrong`, `Bearer alice:wrong`, `Bearer nobody:${ALICE_SECRET}`, 'Basic abc', 'Bearer ']) {
       const err = await rejection(callWith(stubs.emberkv, 'Execute', get, header));
