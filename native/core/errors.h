@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,18 @@ inline constexpr std::string_view kMustBePositive = "ERR value is out of range, 
 // its magnitude does not fit.
 inline constexpr std::string_view kRandomCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
+// A request over one of the protocol's limits, in Redis's wording, e.g.
+// "ERR Protocol error: too many arguments (5 > max-command-args 4)".
+inline std::string overProtocolLimit(std::string_view what, uint64_t count, std::string_view limit_name,
+                                     uint64_t limit) {
+  std::string text = "ERR Protocol error: ";
+  text += what;
+  text += " (" + std::to_string(count) + " > ";
+  text += limit_name;
+  text += " " + std::to_string(limit) + ")";
+  return text;
+}
 
 // A client-supplied text as Redis embeds it in an error (%s in
 // addReplyErrorFormat): cut at its first NUL (and at `limit` bytes, for

@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "errors.h"
 #include "varint.h"
 
 namespace ember::proto {
@@ -480,7 +481,18 @@ struct DecodeState {
     }
     return false;
   }
+  // A well-formed message that asks for more than a DecodeLimits allows:
+  // its Redis-style error text (malformed bytes met first win).
+  std::string limit_error{};
+
+  // Records a limit's error text; returns false for `return exceed(...)`.
+  bool exceed(std::string text) {
+    if (!failed()) limit_error = std::move(text);
+    return false;
+  }
+  bool failed() const { return error || !limit_error.empty(); }
   std::string errorText() const {
+    if (!limit_error.empty()) return limit_error;
     std::string text = "malformed ";
     text += message_name;
     text += ": ";
@@ -595,13 +607,15 @@ const unsigned char* bytesOf(ByteView message) {
 // Decoding commands
 
 // Appends one Command's argv (name first, even when it comes after its args
-// or not at all) to `out`.
+// or not at all) to `out`, unless its argv is longer than
+// limits.max_command_args.
 bool decodeCommandBody(const unsigned char* p, const unsigned char* end, DecodeState& state,
-                       DecodedCommands& out) {
+                       const DecodeLimits& limits, DecodedCommands& out) {
   size_t name_index = out.argv.size();
   if (name_index > UINT32_MAX) return state.fail(p, "too many arguments");
   out.starts.push_back(static_cast<uint32_t>(name_index));
   out.argv.emplace_back();
+  uint64_t argc = 1;  // the name, even when absent: the table sees it as ""
   FieldReader reader(p, end, &state);
   Field f;
   while (reader.next(f)) {
@@ -609,41 +623,56 @@ bool decodeCommandBody(const unsigned char* p, const unsigned char* end, DecodeS
     if (f.number == 1) {
       out.argv[name_index] = f.bytes();  // a singular field: the last one wins
     } else if (f.number == 2) {
-      out.argv.push_back(f.bytes());
+      // Past the limit an argument is only counted (for the error text),
+      // so a huge argv allocates no more than the limit allows.
+      if (++argc <= limits.max_command_args) out.argv.push_back(f.bytes());
     }
   }
-  return !state.error;
+  if (state.error) return false;
+  if (argc > limits.max_command_args) {
+    return state.exceed(err::overProtocolLimit("too many arguments", argc, "max-command-args", limits.max_command_args));
+  }
+  return true;
 }
 
 std::optional<std::string> finishCommands(DecodeState& state, DecodedCommands& out) {
-  if (!state.error) return std::nullopt;
+  if (!state.failed()) return std::nullopt;
   out.clear();
   return state.errorText();
 }
 
 }  // namespace
 
-std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands& out, const char* message_name) {
+std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands& out, const char* message_name,
+                                              const DecodeLimits& limits) {
   out.clear();
   const unsigned char* p = bytesOf(message);
   DecodeState state{p, message_name};
   FieldReader reader(p, p + message.size(), &state);
   Field f;
+  uint64_t commands = 0;
   while (reader.next(f)) {
     if (f.number == 1 && f.wire_type == kLengthDelimited) {
-      if (!decodeCommandBody(f.data, f.dataEnd(), state, out)) break;
+      // Past the limit a command is only counted (for the error text): its
+      // body is neither decoded nor stored.
+      if (++commands > limits.max_batch_commands) continue;
+      if (!decodeCommandBody(f.data, f.dataEnd(), state, limits, out)) break;
     } else if (f.number == 2 && f.wire_type == kVarint) {
       out.id = f.value;
     }
   }
+  if (commands > limits.max_batch_commands) {
+    state.exceed(err::overProtocolLimit("too many commands in one batch", commands, "max-batch-commands",
+                                        limits.max_batch_commands));
+  }
   return finishCommands(state, out);
 }
 
-std::optional<std::string> decodeCommand(ByteView message, DecodedCommands& out) {
+std::optional<std::string> decodeCommand(ByteView message, DecodedCommands& out, const DecodeLimits& limits) {
   out.clear();
   const unsigned char* p = bytesOf(message);
   DecodeState state{p, "Command"};
-  decodeCommandBody(p, p + message.size(), state, out);
+  decodeCommandBody(p, p + message.size(), state, limits, out);
   return finishCommands(state, out);
 }
 

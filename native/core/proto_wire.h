@@ -81,14 +81,28 @@ struct DecodedCommands {
   }
 };
 
-// Each returns std::nullopt on success, or the error text on malformed input.
-// `out` is cleared first. A Command without a name decodes with an empty
-// name (the command table answers it with its own error). A Transaction
-// has CommandBatch's fields: decodeCommandBatch reads it too, named
-// `message_name` in its errors ("malformed Transaction: ...").
+// The server's bounds on what one message may ask for (the store's
+// max-command-args and max-batch-commands), checked while decoding: a
+// command's argv (its name included) and a batch's commands are counted
+// before each is stored, so a message over a limit costs no allocation
+// beyond the limit and decodes to nothing. The defaults bound nothing.
+struct DecodeLimits {
+  uint64_t max_command_args = UINT64_MAX;
+  uint64_t max_batch_commands = UINT64_MAX;
+};
+
+// Each returns std::nullopt on success, or the error text on malformed input
+// ("malformed CommandBatch: ...") or on input over a limit ("ERR Protocol
+// error: too many arguments (5 > max-command-args 4)"). `out` is cleared
+// first, and left empty on error. A Command without a name decodes with an
+// empty name (the command table answers it with its own error). A
+// Transaction has CommandBatch's fields: decodeCommandBatch reads it too,
+// named `message_name` in its errors ("malformed Transaction: ...").
 std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands& out,
-                                              const char* message_name = "CommandBatch");
-std::optional<std::string> decodeCommand(ByteView message, DecodedCommands& out);
+                                              const char* message_name = "CommandBatch",
+                                              const DecodeLimits& limits = {});
+std::optional<std::string> decodeCommand(ByteView message, DecodedCommands& out,
+                                         const DecodeLimits& limits = {});
 
 // Server side: reply stream -> protobuf. `reply_stream` must hold exactly one
 // complete reply as ReplyBuilder writes it (the stream is trusted: it never

@@ -197,6 +197,14 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
     out.error(error);
     return;
   }
+  // As Redis's protocol parser: no more than max-command-args arguments
+  // (the gRPC decoder refuses them earlier; this covers the embedded
+  // Engine and the typed RPCs).
+  if (argv.size() > static_cast<uint64_t>(config_.max_command_args) && !loading_) {
+    out.error(err::overProtocolLimit("too many arguments", argv.size(), "max-command-args",
+                                     static_cast<uint64_t>(config_.max_command_args)));
+    return;
+  }
   // After the arity check and before anything else, as Redis's ACL check.
   if (current_user_ && !current_user_->unrestricted) {
     if (std::optional<AclDenial> denial = acl_.checkCommand(*current_user_, *run, argv)) {
@@ -205,8 +213,8 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
       return;
     }
   }
-  // As Redis's protocol parser: no argument longer than proto-max-bulk-len
-  // (not while the log replays: a limit lowered since must not drop data).
+  // No argument longer than proto-max-bulk-len (not while the log
+  // replays: a limit lowered since must not drop data).
   for (ByteView arg : argv) {
     if (arg.size() > static_cast<uint64_t>(config_.proto_max_bulk_len) && !loading_) {
       out.error("ERR Protocol error: invalid bulk length");

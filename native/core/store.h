@@ -75,6 +75,18 @@ struct StoreConfig {
   // at least 1 MiB).
   int64_t proto_max_bulk_len = static_cast<int64_t>(kMaxBulkLen);
 
+  // The most arguments one command may have, its name included (Redis's
+  // fixed multibulk limit, 1024 * 1024, made a setting). Checked while a
+  // gRPC message is decoded (before its arguments are stored) and again
+  // by execute() for every other way in.
+  int64_t max_command_args = 1024 * 1024;
+  // The most commands one CommandBatch or Transaction message may carry.
+  // The official Client never sends more than 16384 in one message (it
+  // splits a larger tick: src/client/index.ts), so the default leaves it
+  // 4x headroom while a hostile batch of millions of tiny commands (each
+  // about 8 bytes on the wire, 20 bytes decoded) is refused unallocated.
+  int64_t max_batch_commands = 65536;
+
   // Snapshots (snapshot_file.h): SAVE and BGSAVE write <dir>/<dbfilename>.
   // `dir` must be an existing directory; it is kept as given (relative to
   // the process's working directory when relative: nothing chdir()s, unlike

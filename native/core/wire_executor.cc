@@ -7,6 +7,11 @@
 
 namespace ember {
 
+proto::DecodeLimits WireExecutor::limits() const {
+  const StoreConfig& config = store_.config();
+  return {static_cast<uint64_t>(config.max_command_args), static_cast<uint64_t>(config.max_batch_commands)};
+}
+
 void WireExecutor::run(size_t i) {
   reply_.clear();
   try {
@@ -19,7 +24,7 @@ void WireExecutor::run(size_t i) {
 }
 
 std::optional<std::string> WireExecutor::execute(ByteView message, std::string& out) {
-  if (auto error = proto::decodeCommand(message, commands_)) return error;
+  if (auto error = proto::decodeCommand(message, commands_, limits())) return error;
   run(0);
   out.clear();
   encoder_.encode(reply_.bytes(), out);
@@ -35,7 +40,7 @@ std::optional<std::string_view> WireExecutor::lastError() const {
 }
 
 std::optional<std::string> WireExecutor::executeBatch(ByteView message, std::string& out) {
-  if (auto error = proto::decodeCommandBatch(message, commands_)) return error;
+  if (auto error = proto::decodeCommandBatch(message, commands_, "CommandBatch", limits())) return error;
   writer_.clear();
   for (size_t i = 0; i < commands_.size(); i++) {
     run(i);
@@ -47,7 +52,7 @@ std::optional<std::string> WireExecutor::executeBatch(ByteView message, std::str
 
 std::optional<std::string> WireExecutor::executeTransaction(ByteView message, std::string& out,
                                                             TransactionOutcome& outcome) {
-  if (auto error = proto::decodeCommandBatch(message, commands_, "Transaction")) return error;
+  if (auto error = proto::decodeCommandBatch(message, commands_, "Transaction", limits())) return error;
   const Watches::Token token = commands_.id;
   // Redis checks each command as MULTI queues it and EXEC then discards
   // the whole transaction if one failed; here all arrive at once.

@@ -4,7 +4,8 @@
 // replies, so no JS object is built per command on the way.
 //
 // A CommandBatch runs as a whole: every command in order, each reply
-// (an error included) in its place; a malformed message runs nothing.
+// (an error included) in its place; a malformed message, or one over the
+// store's max-command-args or max-batch-commands, runs nothing.
 //
 // Invariant: the scratch buffers are reused across calls, so a steady
 // stream of batches allocates nothing but its output.
@@ -48,6 +49,9 @@ class WireExecutor {
   std::optional<std::string_view> lastError() const;
 
  private:
+  // The store's max-command-args and max-batch-commands, read per message
+  // so a CONFIG SET applies from the next one.
+  proto::DecodeLimits limits() const;
   // Runs command i of commands_ into reply_ (cleared first).
   void run(size_t i);
 

@@ -632,6 +632,58 @@ TEST(command_errors) {
   CHECK_EQ(decoded.size(), 0u);
 }
 
+namespace {
+
+// A CommandBatch of `commands` commands, each `argc` long (name included).
+std::string batchOf(size_t commands, size_t argc) {
+  std::vector<ByteView> argv(argc, "x");
+  argv[0] = "DEL";
+  CommandBatchWriter writer;
+  for (size_t i = 0; i < commands; i++) writer.add(argv);
+  return writer.finish(9);
+}
+
+}  // namespace
+
+TEST(command_limits) {
+  DecodedCommands decoded;
+  const DecodeLimits limits{4, 3};
+  // At the limits: decodes.
+  REQUIRE(!decodeCommandBatch(batchOf(3, 4), decoded, "CommandBatch", limits));
+  CHECK_EQ(decoded.size(), 3u);
+
+  // One argument too many (the name counts): nothing decoded, the whole
+  // argv counted in the text.
+  std::optional<std::string> error = decodeCommandBatch(batchOf(2, 7), decoded, "CommandBatch", limits);
+  REQUIRE(error.has_value());
+  CHECK_EQ(*error, "ERR Protocol error: too many arguments (7 > max-command-args 4)");
+  CHECK_EQ(decoded.size(), 0u);
+  CHECK(decoded.argv.empty());
+
+  // One command too many: every command counted, none stored.
+  error = decodeCommandBatch(batchOf(5, 1), decoded, "Transaction", limits);
+  REQUIRE(error.has_value());
+  CHECK_EQ(*error, "ERR Protocol error: too many commands in one batch (5 > max-batch-commands 3)");
+  CHECK_EQ(decoded.size(), 0u);
+  CHECK_EQ(decoded.id, 0u);
+
+  // A single Command has the argument limit only.
+  std::vector<ByteView> argv = {"MSET", "a", "1", "b", "2"};
+  std::string command;
+  encodeCommand(argv, command);
+  error = decodeCommand(command, decoded, limits);
+  REQUIRE(error.has_value());
+  CHECK_EQ(*error, "ERR Protocol error: too many arguments (5 > max-command-args 4)");
+  CHECK_EQ(decoded.size(), 0u);
+  REQUIRE(!decodeCommand(command, decoded, DecodeLimits{5, 1}));
+  CHECK_EQ(decoded.command(0).size(), 5u);
+
+  // Malformed bytes met before the limit is known still say so.
+  error = decodeCommandBatch(batchOf(5, 1) + fromHex("0a 05 47"), decoded, "CommandBatch", limits);
+  REQUIRE(error.has_value());
+  CHECK_EQ(*error, "malformed CommandBatch: length-delimited field runs past the end at byte 37");
+}
+
 // ---------------------------------------------------------------------------
 // Decoding replies: protobuf's rules
 

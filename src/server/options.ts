@@ -5,8 +5,9 @@
  * comments. Any setting the store knows (maxmemory, maxmemory-policy,
  * lfu-log-factor, ...) is accepted in all three places and applied with
  * CONFIG SET at startup; the server's own settings are port, host,
- * log-level, max-message-bytes, subscriber-buffer-bytes, aclfile and the
- * tls-* ones (named as Redis names them; see tls.ts and auth.ts).
+ * log-level, max-message-bytes, subscriber-buffer-bytes, the limits of
+ * connections, calls and pending replies, aclfile and the tls-* ones
+ * (named as Redis names them; see tls.ts and auth.ts).
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,6 +19,14 @@ export interface ServerSettings {
   maxMessageBytes: number;
   /** Bytes of messages a subscriber may have pending before it is cut off. */
   subscriberBufferBytes: number;
+  /** Live connections beyond which new ones' calls are refused (Redis's maxclients). */
+  maxConnections: number;
+  /** In-flight calls of any kind (streams and blocked calls included) beyond which new calls are refused. */
+  maxConcurrentCalls: number;
+  /** Reply batches a Pipeline stream may have pending (run, not yet taken by the transport) before it stops reading. */
+  maxPendingReplies: number;
+  /** How long a Pipeline stream may sit at maxPendingReplies with none of them taken before it is ended. */
+  pendingRepliesTimeoutMs: number;
   /** PEM certificate chain served to clients; with tlsKeyFile, the port speaks TLS only. */
   tlsCertFile: string;
   /** PEM private key of tlsCertFile's certificate. */
@@ -49,6 +58,20 @@ export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
   logLevel: 'info',
   maxMessageBytes: 256 * 1024 * 1024,
   subscriberBufferBytes: 32 * 1024 * 1024,
+  maxConnections: 10_000,
+  // Each call costs a little memory and an HTTP/2 stream, but a blocked
+  // call or an open stream costs nothing more while it waits: room for
+  // every one of max-connections to have a Pipeline, a Subscribe and a
+  // blocked call open at once, and more.
+  maxConcurrentCalls: 100_000,
+  // A reply batch is waiting on fsync (appendfsync always) or on a client
+  // that reads slower than it sends; the official Client has about two
+  // batches in flight per connection, so 128 only ever throttles a client
+  // that stopped reading, and bounds what it holds to 128 batches.
+  maxPendingReplies: 128,
+  // As Redis's client-output-buffer-limit soft seconds: a client may stop
+  // reading for a while (a GC pause, a slow consumer), not for good.
+  pendingRepliesTimeoutMs: 60_000,
   tlsCertFile: '',
   tlsKeyFile: '',
   tlsCaCertFile: '',
@@ -59,11 +82,24 @@ export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
 
 const SERVER_KEYS = new Set([
   'host', 'port', 'log-level', 'max-message-bytes', 'subscriber-buffer-bytes', 'config',
+  'max-connections', 'max-concurrent-calls', 'max-pending-replies', 'pending-replies-timeout-ms',
   'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file', 'tls-auth-clients', 'tls-auth-clients-user', 'aclfile',
 ]);
 const ENV_PREFIX = 'EMBERKV_';
 
 export class UsageError extends Error {}
+
+/** The server's limits: each a positive integer, by setting name. */
+const COUNT_SETTINGS = {
+  'max-connections': 'maxConnections',
+  'max-concurrent-calls': 'maxConcurrentCalls',
+  'max-pending-replies': 'maxPendingReplies',
+  'pending-replies-timeout-ms': 'pendingRepliesTimeoutMs',
+} as const satisfies Record<string, keyof ServerSettings>;
+
+function isCountSetting(key: string): key is keyof typeof COUNT_SETTINGS {
+  return Object.hasOwn(COUNT_SETTINGS, key);
+}
 
 function apply(settings: ServerSettings, name: string, value: string, where: string): void {
   const key = name.toLowerCase();
@@ -120,6 +156,14 @@ function apply(settings: ServerSettings, name: string, value: string, where: str
       settings.aclfile = value;
       return;
     default:
+      if (isCountSetting(key)) {
+        const count = Number(value);
+        if (!/^\d+$/.test(value) || count < 1 || count > 2 ** 31 - 1) {
+          throw new UsageError(`${where}: ${key} must be an integer from 1 to 2147483647, got '${value}'`);
+        }
+        settings[COUNT_SETTINGS[key]] = count;
+        return;
+      }
       settings.store.set(key, value);
   }
 }
@@ -213,6 +257,24 @@ and server reflection) on HOST:PORT (default ${DEFAULTS.host}:${DEFAULTS.port}).
   --subscriber-buffer-bytes N
                            pending message bytes after which a slow subscriber
                            is cut off (default ${DEFAULTS.subscriberBufferBytes})
+  --max-connections N      live connections beyond which a new connection's
+                           calls fail with RESOURCE_EXHAUSTED until one closes
+                           (Redis's maxclients; default ${DEFAULTS.maxConnections})
+  --max-concurrent-calls N in-flight calls of any kind (open Pipeline and
+                           Subscribe streams and blocked calls included) beyond
+                           which new calls fail with RESOURCE_EXHAUSTED
+                           (default ${DEFAULTS.maxConcurrentCalls})
+  --max-pending-replies N  reply batches a Pipeline stream may have run but
+                           not yet sent; beyond it the server stops reading
+                           that stream's batches (default ${DEFAULTS.maxPendingReplies})
+  --pending-replies-timeout-ms N
+                           a Pipeline stream stuck at max-pending-replies this
+                           long, none of its replies taken, is ended with
+                           RESOURCE_EXHAUSTED (default ${DEFAULTS.pendingRepliesTimeoutMs})
+  --max-command-args N     most arguments one command may have, its name
+                           included (a store parameter; default 1048576)
+  --max-batch-commands N   most commands in one CommandBatch or Transaction
+                           (a store parameter; default 65536)
   --tls-cert-file FILE     PEM certificate (chain): with --tls-key-file, the
                            port speaks TLS only (no plaintext)
   --tls-key-file FILE      PEM private key of that certificate

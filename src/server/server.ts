@@ -6,11 +6,14 @@
  *
  * Messages go to native code as raw bytes (src/wire.ts): a Pipeline batch
  * is decoded, executed and its ReplyBatch encoded in one native call, with
- * no JS object per command. Backpressure: when a Pipeline's replies are not
- * being read (write() returns false), the server stops reading that call's
- * batches until they drain, so a client that does not read cannot make the
- * server buffer without bound.
+ * no JS object per command. Backpressure: when a Pipeline has
+ * max-pending-replies replies not yet taken by the transport, the server
+ * stops reading that call's batches until one is taken, so a client that
+ * does not read cannot make the server buffer without bound
+ * (reply-backlog.ts). Connections and calls are counted and refused past
+ * their limits before any handler runs (admission.ts).
  */
+import net from 'node:net';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -21,11 +24,13 @@ import { Engine, TOO_MANY_WATCH_TOKENS, serverHooksOf } from '../engine.js';
 import { EmberError } from '../errors.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
 import type { ServerSettings } from './options.js';
+import { Admission } from './admission.js';
 import { AuditLog } from './audit.js';
 import { Authenticator, loadUsers } from './auth.js';
 import { BlockedCalls } from './blocking.js';
 import { Durability } from './durability.js';
 import { SubscriberHub, type SubscribeRequest } from './pubsub.js';
+import { ReplyBacklog } from './reply-backlog.js';
 import { statusForError } from './status.js';
 import { peerIdentity, serverTls } from './tls.js';
 import { TYPED_RPCS } from './typed.js';
@@ -52,6 +57,17 @@ function aofFailure(err: Error): string {
 
 function serviceError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}
+
+/** Listens on host:port; resolves with the port bound (port 0: any free one). */
+function listen(listener: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, () => {
+      listener.off('error', reject);
+      resolve((listener.address() as net.AddressInfo).port);
+    });
+  });
 }
 
 /** A command error as a status: its kind's code, the Redis text as the message. */
@@ -227,7 +243,42 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     whenDurable(() => callback(null, reply), callback);
   };
 
+  /**
+   * A Watch or Subscribe request's refusal if, as the WATCH or SUBSCRIBE
+   * command it stands for, it has more than max-command-args arguments
+   * (its name included); the store checks every other command itself.
+   */
+  const argumentsRefusal = (argc: number): string | undefined => {
+    const [, limit] = engine.call('CONFIG', 'GET', 'max-command-args') as string[];
+    if (argc <= Number(limit)) return undefined;
+    return `ERR Protocol error: too many arguments (${argc} > max-command-args ${limit})`;
+  };
+
+  const admission = new Admission(settings.maxConnections, settings.maxConcurrentCalls);
+
+  /**
+   * Ends a Pipeline whose client does not read its replies: it sat at
+   * max-pending-replies, none taken, for pending-replies-timeout-ms.
+   */
+  const endUnreadPipeline = (call: grpc.ServerDuplexStream<Buffer, Buffer>, peer: string, pending: number): void => {
+    const message =
+      `ERR max-pending-replies (${settings.maxPendingReplies}) reached and no reply read for ` +
+      `${settings.pendingRepliesTimeoutMs} ms: the client is not reading its replies`;
+    log.warn({ peer, pending }, message);
+    call.emit('error', serviceError(grpc.status.RESOURCE_EXHAUSTED, message));
+    // HTTP/2 sends a stream's status after its data, so the status waits
+    // behind the replies the client does not read, and so does the memory
+    // they hold. Still unread after another timeout: the connection is cut
+    // (grpc-js offers no way to reset one stream from a handler).
+    const cut = setTimeout(() => {
+      log.warn({ peer }, 'closing the connection of a pipeline that does not read its replies');
+      admission.dropConnection(peer);
+    }, settings.pendingRepliesTimeoutMs);
+    cut.unref();
+    call.once('close', () => clearTimeout(cut));
+  };
   const server = new grpc.Server({
+    interceptors: [admission.interceptor],
     'grpc.max_receive_message_length': settings.maxMessageBytes,
     'grpc.max_send_message_length': settings.maxMessageBytes,
     // Clients ping idle connections (every 30 s by default) to notice a
@@ -264,11 +315,16 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     ...typedHandlers,
 
     Subscribe(call: grpc.ServerWritableStream<SubscribeRequest, object>) {
+      const refusal = argumentsRefusal(1 + call.request.channels.length + call.request.patterns.length);
+      if (refusal) {
+        call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, refusal));
+        return;
+      }
       const fail = (error: grpc.ServiceError): void => {
         call.emit('error', error);
       };
       withUser(call, (user) => {
-        const denied = hooks.checkChannels(user, call.request.channels ?? [], call.request.patterns ?? []);
+        const denied = hooks.checkChannels(user, call.request.channels, call.request.patterns);
         if (denied) {
           audit.denied(call.getPeer(), user, 'subscribe', denied);
           fail(serviceError(grpc.status.PERMISSION_DENIED, denied));
@@ -341,6 +397,11 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         callback(serviceError(grpc.status.INVALID_ARGUMENT, "ERR wrong number of arguments for 'watch' command"));
         return;
       }
+      const refusal = argumentsRefusal(1 + call.request.keys.length);
+      if (refusal) {
+        callback(serviceError(grpc.status.INVALID_ARGUMENT, refusal));
+        return;
+      }
       withUser(call, (user) => {
         const token = hooks.watch(call.request.keys, user);
         if (typeof token === 'string') {
@@ -375,7 +436,12 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         log[level]({ peer, how, batches, ms: Date.now() - opened, ...(error ? { error } : {}) }, 'pipeline closed');
       call.on('error', (err) => closed('failed', 'warn', err.message));
       call.on('cancelled', () => closed('cancelled (connection lost or client gone)'));
-      let failed = false;  // after a malformed batch, later ones are not run
+      let failed = false;  // after a refused batch, later ones are not run
+      const backlog = new ReplyBacklog(call, settings.maxPendingReplies, settings.pendingRepliesTimeoutMs, () => {
+        failed = true;
+        endUnreadPipeline(call, peer, backlog.pending);
+      });
+      call.once('close', () => backlog.close());
       const serve = (user: string): void => {
         call.on('data', (batch: Buffer) => {
           if (failed) return;
@@ -387,19 +453,16 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
             afterRun(peer);
           } catch (err) {
             failed = true;
-            log.warn({ peer, error: (err as Error).message }, 'malformed CommandBatch');
+            log.warn({ peer, error: (err as Error).message }, 'CommandBatch refused (malformed or over a limit)');
             call.emit('error', serviceError(grpc.status.INVALID_ARGUMENT, (err as Error).message));
             return;
           }
+          backlog.ran();
           whenDurable(
-            () => {
-              if (!call.write(replies)) {
-                call.pause();
-                call.once('drain', () => call.resume());
-              }
-            },
+            () => backlog.write(replies),
             (error) => {
               failed = true;
+              backlog.dropped();
               call.emit('error', error);
             },
           );
@@ -419,17 +482,23 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   health.addToServer(server);
   new ReflectionService(definitions).addToServer(server);
 
+  // The server accepts connections itself and hands them to grpc-js, so
+  // that max-connections can count them (admission.ts). Unlike bindAsync,
+  // a host name binds the first address it resolves to, not all of them.
+  const injector = server.createConnectionInjector(tls.credentials);
+  const listener = net.createServer((socket) => {
+    admission.accept(socket);
+    injector.injectConnection(socket);
+  });
   let port: number;
   try {
-    port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${settings.host}:${settings.port}`, tls.credentials, (err, bound) =>
-        err ? reject(err) : resolve(bound),
-      );
-    });
+    port = await listen(listener, settings.host, settings.port);
   } catch (err) {
     engine.close();
     throw err;
   }
+  // Accepting can fail (out of file descriptors): the listener goes on.
+  listener.on('error', (err) => log.error({ error: err.message }, 'accepting a connection failed'));
   log.info({ host: settings.host, port, ...tls.summary }, 'emberkv-server listening');
 
   /** With save rules set, a last SAVE once every call is done (as Redis's SIGTERM). */
@@ -454,6 +523,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       closing ??= new Promise<void>((resolve) => {
         health.setStatus('', 'NOT_SERVING');
         health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        listener.close();  // no new connections; grpc-js closes the live ones
         hub.closeAll();  // subscriptions never finish on their own
         blocked.closeAll();  // nor do calls blocked for ever
         const force = setTimeout(() => {

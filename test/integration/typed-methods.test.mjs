@@ -377,6 +377,34 @@ const EXAMPLES = {
   commandList: { run: (db) => db.commandList(), normalize: sorted },
   info: { setup: [['MSET', 'a', '1', 'b', '2']], run: (db) => db.info('keyspace') },
 
+  // ---- ACL (the server runs with no secrets: every call is the default user)
+  aclSetUser: {
+    run: async (db) => [await db.aclSetUser('t', 'on', '~t:*', '+get'), (await db.aclList()).find((l) => l.startsWith('user t '))],
+    cleanup: [['ACL', 'DELUSER', 't']],
+  },
+  aclDelUser: { setup: [['ACL', 'SETUSER', 't']], run: (db) => db.aclDelUser('t', 'nobody') },
+  aclList: { run: (db) => db.aclList() },
+  aclUsers: { setup: [['ACL', 'SETUSER', 't']], run: (db) => db.aclUsers(), cleanup: [['ACL', 'DELUSER', 't']] },
+  aclGetUser: {
+    setup: [['ACL', 'SETUSER', 't', 'on', '%R~t:*', '&c', '+@read']],
+    run: async (db) => [await db.aclGetUser('t'), await db.aclGetUser('nobody')],
+    cleanup: [['ACL', 'DELUSER', 't']],
+  },
+  aclWhoAmI: { run: (db) => db.aclWhoAmI() },
+  aclCat: { run: async (db) => [await db.aclCat(), await db.aclCat('hash')] },
+  aclDryRun: {
+    setup: [['ACL', 'SETUSER', 't', 'on', '~t:*', '+get']],
+    run: async (db) => [await db.aclDryRun('t', 'GET', 't:1'), await db.aclDryRun('t', 'SET', 't:1', 'v')],
+    cleanup: [['ACL', 'DELUSER', 't']],
+  },
+  aclGenPass: {
+    run: async (db) => [await db.aclGenPass(), await db.aclGenPass(10)],
+    normalize: ([long, short]) => [/^[0-9a-f]{64}$/.test(long), /^[0-9a-f]{3}$/.test(short)],
+  },
+  // Neither side has an ACL file: both refuse alike.
+  aclSave: { run: (db) => Promise.resolve().then(() => db.aclSave()).catch((err) => err.message) },
+  aclLoad: { run: (db) => Promise.resolve().then(() => db.aclLoad()).catch((err) => err.message) },
+
   // ---- pub/sub (no subscriber on either side)
   publish: { run: (db) => db.publish('news', 'hi') },
   pubsubChannels: { run: async (db) => [await db.pubsubChannels(), await db.pubsubChannels('n*')] },

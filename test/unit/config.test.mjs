@@ -53,6 +53,8 @@ const DEFAULTS = {
   'list-max-listpack-size': '-2',
   'list-max-ziplist-size': '-2',
   'proto-max-bulk-len': '536870912',
+  'max-command-args': '1048576',
+  'max-batch-commands': '65536',
   dbfilename: 'dump.emb',
   dir: '.',
   save: '', // Redis: '3600 1 300 100 60 10000' (see StoreConfig)
@@ -276,6 +278,20 @@ describe('settings take effect at once', () => {
     assert.equal(e.setRange('s', mb - 1, 'y'), mb);
     assert.equal(e.call('CONFIG', 'SET', 'proto-max-bulk-len', '512mb'), 'OK');
     assert.equal(e.append('fits', 'y'), mb + 1);
+  }));
+
+  test('max-command-args bounds every command, the embedded engine\'s too', withEngine((e) => {
+    fails(e, failed('max-command-args', 'argument must be between 1 and 2147483647 inclusive'),
+      'CONFIG', 'SET', 'max-command-args', '0');
+    fails(e, failed('max-batch-commands', 'argument must be between 1 and 2147483647 inclusive'),
+      'CONFIG', 'SET', 'max-batch-commands', '0');
+    assert.equal(e.call('CONFIG', 'SET', 'max-command-args', '4'), 'OK');
+    assert.equal(e.call('RPUSH', 'l', 'a', 'b'), 2);
+    assert.throws(() => e.call('RPUSH', 'm', 'a', 'b', 'c'),
+      /^EmberError: ERR Protocol error: too many arguments \(5 > max-command-args 4\)$/);
+    assert.equal(e.exists('m'), 0, 'nothing ran');
+    assert.equal(e.call('CONFIG', 'SET', 'max-command-args', '1048576'), 'OK');
+    assert.equal(e.call('RPUSH', 'm', 'a', 'b', 'c'), 3);
   }));
 
   test('hash thresholds', withEngine((e) => {

@@ -98,6 +98,8 @@ constexpr Param kParams[] = {
     {"list-max-listpack-size", ParamKind::kInteger, &StoreConfig::list_max_listpack_size, false, kIntMin, kIntMax},
     {"list-max-ziplist-size", ParamKind::kInteger, &StoreConfig::list_max_listpack_size, false, kIntMin, kIntMax},
     {"proto-max-bulk-len", ParamKind::kMemory, &StoreConfig::proto_max_bulk_len, false, 1024 * 1024, kLongMax},
+    {"max-command-args", ParamKind::kInteger, &StoreConfig::max_command_args, false, 1, kIntMax},
+    {"max-batch-commands", ParamKind::kInteger, &StoreConfig::max_batch_commands, false, 1, kIntMax},
     {"dbfilename", ParamKind::kDbFilename, nullptr, false, 0, 0},
     {"dir", ParamKind::kDir, nullptr, false, 0, 0},
     {"save", ParamKind::kSave, nullptr, false, 0, 0},
