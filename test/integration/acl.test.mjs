@@ -16,21 +16,11 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { startGrpcServer } from '../support/grpc-server.mjs';
-import { loadStubs, command } from '../support/grpc-stubs.mjs';
+import { loadStubs, command, rejection } from '../support/grpc-stubs.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('../../dist/client/index.js');
 const CLI = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
-
-/** Resolves with the rejection's error (or fails if `promise` resolves). */
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** A unary call with metadata `authorization: <header>` (none when null). */
 function callWith(stub, method, request, header) {

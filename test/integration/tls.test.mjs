@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startGrpcServer } from '../support/grpc-server.mjs';
+import { rejection } from '../support/grpc-stubs.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('../../dist/client/index.js');
@@ -49,16 +50,6 @@ function makeCertificates() {
   issue('alice', 'alice', 'ca', 'DNS:alice.clients.example,email:alice@example.com');
   issue('mallory', 'mallory', 'other-ca', 'DNS:mallory.example');
   return { dir, file, read: (name) => readFileSync(file(name)) };
-}
-
-/** Resolves with the rejection's error (or fails if `promise` resolves). */
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected a rejection');
 }
 
 /** The server's stdout is read asynchronously: waits (up to 2 s) for a log line `match` accepts. */

@@ -1,6 +1,7 @@
 // Plain grpc-js stubs loaded from the proto files, as any gRPC user would
 // make them (no emberkv code involved): EmberKV, and the standard health
 // and reflection services, with helpers to call them.
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
@@ -39,3 +40,13 @@ export const unary = (stub, method, request, options = {}) =>
 
 /** A Command message: name and arguments as bytes. */
 export const command = (name, ...args) => ({ name: Buffer.from(name), args: args.map((a) => Buffer.from(String(a))) });
+
+/** Resolves with the rejection's error (fails the test if `promise` resolves). */
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  assert.fail('expected a rejection');
+}
