@@ -6,7 +6,7 @@
 //
 // Starts emberkv-server (dist/server/main.js, a child process in a process
 // group of its own) on a free loopback port, then runs --clients (default
-// 200) emberkv Clients, each its own gRPC connection, for --duration
+// 200) emberkv Clients, each its own gRPC connection (ownConnection), for --duration
 // (default 300) seconds. Each client loops over steps drawn from every
 // command family (strings, keys with SCAN MATCH, lists, hashes, sets,
 // sorted sets, WATCH/MULTI/EXEC transactions, blocking pops woken by other
@@ -39,8 +39,6 @@ import { WATCHED_COUNTER_KEYS, runClient } from './soak/workload.mjs';
 
 /** How long subscribers get, after the load stops, to receive what was published. */
 const DELIVERY_GRACE_MS = 5000;
-/** The Client's default keepalive interval (see below why each client's differs by a millisecond). */
-const KEEPALIVE_MS = 30_000;
 const PINO_WARN = 40;
 
 const options = parseSoakOptions(process.argv.slice(2));
@@ -62,13 +60,12 @@ process.once('SIGINT', () => {
 });
 
 // grpc-js shares one connection among channels to the same address with
-// the same options (its global subchannel pool), so 200 Clients alike
-// would be 200 streams on one connection. A keepalive interval 1 ms apart
-// per client makes each channel's options distinct: a connection each.
+// the same options, so 200 Clients alike would be 200 streams on one
+// connection: ownConnection gives each a connection of its own.
 /** INFO and DBSIZE for the report, and the final checks: not counted in the load. */
 const monitor = new Client({
   address: server.address,
-  keepaliveMs: KEEPALIVE_MS + options.clients,
+  ownConnection: true,
   ...(options.auth ? { password: ADMIN_SECRET } : {}),
 });
 const userOf = (id) => `soak${id}`;
@@ -82,7 +79,7 @@ const clients = Array.from(
   (_, id) =>
     new Client({
       address: server.address,
-      keepaliveMs: KEEPALIVE_MS + id,
+      ownConnection: true,
       ...(options.auth ? { username: userOf(id), password: USER_SECRET } : {}),
     }),
 );

@@ -59,6 +59,14 @@ export interface ClientOptions {
   username?: string;
   /** The user's secret (alone: the default user's, as Redis's requirepass). */
   password?: string;
+  /**
+   * A TCP connection of this Client's own. By default grpc-js shares one
+   * connection between all channels to the same address with the same
+   * options, so many Clients in one process are many streams on one
+   * connection; set this to give each its own (a load generator, or
+   * isolating a slow consumer).
+   */
+  ownConnection?: boolean;
   /** The largest message sent or received (default 256 MiB, as the server's). */
   maxMessageBytes?: number;
   /** Keepalive ping interval in ms while the connection is idle (default 30 s). */
@@ -181,6 +189,7 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
       interceptors: credentialsInterceptor(options),
+      ...(options.ownConnection ? { 'grpc.use_local_subchannel_pool': 1 } : {}),
     });
     this.#unary = new UnaryCalls(this.#client);
     this.#splitAt = options.splitBatches === false ? Infinity : SPLIT_AT;

@@ -432,8 +432,14 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       let batches = 0;
       log.info({ peer }, 'pipeline opened');
       if (tls.summary.tls) log.debug({ peer, identity: peerIdentity(call) }, 'client certificate');
-      const closed = (how: string, level: 'info' | 'warn' = 'info', error?: string): void =>
+      // Logged once: grpc-js also reports 'cancelled' after a stream ended
+      // normally (its onCancel follows every status).
+      let isClosed = false;
+      const closed = (how: string, level: 'info' | 'warn' = 'info', error?: string): void => {
+        if (isClosed) return;
+        isClosed = true;
         log[level]({ peer, how, batches, ms: Date.now() - opened, ...(error ? { error } : {}) }, 'pipeline closed');
+      };
       call.on('error', (err) => closed('failed', 'warn', err.message));
       call.on('cancelled', () => closed('cancelled (connection lost or client gone)'));
       let failed = false;  // after a refused batch, later ones are not run

@@ -382,6 +382,26 @@ describe('max-concurrent-calls and max-connections', () => {
     assert.equal((await untilAdmitted(() => ping(third))).simple, 'PONG');
     assert.equal((await ping(second)).simple, 'PONG');
   });
+
+  test('Clients to one address share a connection; ownConnection gives each its own', async () => {
+    const shared = [0, 1, 2].map(() => new Client({ address: server.address }));
+    try {
+      // Three Clients, one connection: all served under max-connections 2.
+      await untilAdmitted(() => shared[0].ping());
+      assert.deepEqual(await Promise.all(shared.map((c) => c.ping())), ['PONG', 'PONG', 'PONG']);
+    } finally {
+      await Promise.all(shared.map((c) => c.close()));
+    }
+    const own = [0, 1, 2].map(() => new Client({ address: server.address, ownConnection: true }));
+    try {
+      await untilAdmitted(() => own[0].ping());
+      await untilAdmitted(() => own[1].ping());
+      const err = await own[2].ping().then(() => null, (e) => e);
+      assert.equal(err?.code, grpc.status.RESOURCE_EXHAUSTED, 'a third connection is one too many');
+    } finally {
+      await Promise.all(own.map((c) => c.close()));
+    }
+  });
 });
 
 describe('the limits\' settings', () => {
