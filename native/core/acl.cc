@@ -313,6 +313,30 @@ bool keyAllowed(const AclUser& user, ByteView key, uint8_t access) {
   return false;
 }
 
+// The access key number `i` of `count` needs (CommandSpec::key_access).
+uint8_t keyAccessNeeded(const CommandSpec& run, std::span<const ByteView> argv, size_t i, size_t count) {
+  const bool first = i == 0;
+  const bool last = i + 1 == count;
+  switch (run.key_access) {
+    case KeyAccess::kByFlags:
+      return (run.flags & kCmdWrite) ? kAclKeyReadWrite : kAclKeyRead;
+    case KeyAccess::kWrite:
+      return kAclKeyWrite;
+    case KeyAccess::kWriteUnlessGet:
+      for (size_t at = 3; at < argv.size(); at++) {
+        if (equalsIgnoreCase(argv[at], "get")) return kAclKeyReadWrite;
+      }
+      return kAclKeyWrite;
+    case KeyAccess::kFirstWrittenRestRead:
+      return first ? kAclKeyWrite : kAclKeyRead;
+    case KeyAccess::kLastWrittenRestRead:
+      return last ? kAclKeyWrite : kAclKeyRead;
+    case KeyAccess::kFirstReadWrittenRestWritten:
+      return first ? kAclKeyReadWrite : kAclKeyWrite;
+  }
+  return kAclKeyReadWrite;
+}
+
 // The words of one line of an ACL file, split at blanks.
 std::vector<ByteView> splitWords(ByteView line) {
   std::vector<ByteView> words;
@@ -393,12 +417,13 @@ std::optional<AclDenial> AccessControl::checkCommand(const AclUser& user, const 
     std::string name(run.name);
     return AclDenial{"NOPERM User " + user.name + " has no permissions to run the '" + name + "' command", "command"};
   }
-  const uint8_t access = (run.flags & kCmdWrite) ? kAclKeyReadWrite : kAclKeyRead;
-  std::optional<AclDenial> denial;
-  forEachKey(run, argv, [&](ByteView key) {
-    if (!denial) denial = checkKey(user, key, access);
-  });
-  if (denial) return denial;
+  std::vector<ByteView> keys;
+  forEachKey(run, argv, [&](ByteView key) { keys.push_back(key); });
+  for (size_t i = 0; i < keys.size(); i++) {
+    if (std::optional<AclDenial> denial = checkKey(user, keys[i], keyAccessNeeded(run, argv, i, keys.size()))) {
+      return denial;
+    }
+  }
   // PUBLISH's channel is its first argument (the table has no channel
   // positions: it is the only command with one outside subscriptions).
   if (run.name == "publish" && argv.size() > 1) return checkChannel(user, argv[1], false);

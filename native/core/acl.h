@@ -24,12 +24,14 @@
 //
 // WHICH ACCESS A COMMAND NEEDS: every key argument (the command table's
 // key positions, and the numkeys-counted keys of movable-key commands)
-// must match a pattern granting read access for a read-only command, and
-// read and write access for a write command. (Redis 7 refines this per
-// key with key specs, so that e.g. SET or LPUSH need only write access;
-// here a write command always needs both, which is stricter.) PUBLISH's
-// channel, and the channels and patterns of a subscription, must match a
-// channel pattern (a pattern subscription must equal one, as in Redis).
+// must match one pattern granting the access the command's row says
+// (CommandSpec::key_access, after Redis 7's key specs): read for a
+// read-only command; write only for a key that is only changed (SET
+// without GET, DEL, LPUSH, SADD, EXPIRE, a STORE command's destination);
+// read and write for the rest of the write commands (INCR, LPOP, the
+// source of LMOVE, ...). PUBLISH's channel, and the channels and patterns
+// of a subscription, must match a channel pattern (a pattern subscription
+// must equal one, as in Redis).
 #pragma once
 
 #include <cstdint>

@@ -113,6 +113,20 @@ struct KeyPositions {
   int step = 0;
 };
 
+// Which access an ACL user needs to each key of a command (acl.h), after
+// Redis 7's key specs: a key whose content the command reads, or whose
+// content decides its reply, needs read access; a key it changes needs
+// write access. Read-only commands read every key; a write command reads
+// and writes every key unless its row says otherwise.
+enum class KeyAccess : uint8_t {
+  kByFlags,                      // read-only: read; write: read and write
+  kWrite,                        // every key only written (DEL, LPUSH, SADD, EXPIRE, ...)
+  kWriteUnlessGet,               // SET: written, and read too with its GET option
+  kFirstWrittenRestRead,         // a destination, then sources (SINTERSTORE, ZUNIONSTORE, ...)
+  kLastWrittenRestRead,          // sources, then a destination (COPY)
+  kFirstReadWrittenRestWritten,  // a source taken from, then destinations (LMOVE, SMOVE, RENAME)
+};
+
 struct CommandSpec {
   std::string_view name;  // lower case; "object|encoding" for a subcommand
   int arity;              // Redis convention: n exact, -n at least n (name included)
@@ -124,6 +138,7 @@ struct CommandSpec {
   // Movable keys (kCmdMovableKeys): the position of the numkeys argument;
   // that many keys follow it (after the `keys` positions, if any).
   int numkeys_at = 0;
+  KeyAccess key_access = KeyAccess::kByFlags;
 };
 
 }  // namespace ember

@@ -112,6 +112,8 @@ TEST(the_check_covers_commands_subcommands_keys_and_channels) {
   CHECK_EQ(callAs(store, "dave", {"GET", "app:1"}), "x");
   CHECK_EQ(callAs(store, "dave", {"GET", "ro:1"}), "(nil)");
   CHECK_EQ(callAs(store, "dave", {"SET", "ro:1", "x"}),
+           "-NOPERM No permissions to access a key: user dave may not write 'ro:1' (key patterns: ~app:* %R~ro:*)");
+  CHECK_EQ(callAs(store, "dave", {"INCR", "ro:1"}),
            "-NOPERM No permissions to access a key: user dave may not read and write 'ro:1' (key patterns: ~app:* %R~ro:*)");
   CHECK_EQ(callAs(store, "dave", {"MSET", "app:2", "x", "other", "y"}).substr(0, 46),
            "-NOPERM No permissions to access a key: user d");
@@ -123,8 +125,11 @@ TEST(the_check_covers_commands_subcommands_keys_and_channels) {
   CHECK_EQ(callAs(store, "dave", {"PUBLISH", "news.a", "m"}), ":0");
   CHECK_EQ(callAs(store, "dave", {"PUBLISH", "sport", "m"}),
            "-NOPERM No permissions to access a channel: user dave may not use the channel 'sport' (channel patterns: &news.*)");
-  // Movable keys: the destination and every numkeys key.
-  CHECK_EQ(callAs(store, "dave", {"ZUNIONSTORE", "app:d", "2", "app:a", "ro:b"}).substr(0, 39), "-NOPERM No permissions to access a key:");
+  // Movable keys: the destination (written) and every numkeys key (read).
+  CHECK_EQ(callAs(store, "dave", {"ZUNIONSTORE", "app:d", "2", "app:a", "ro:b"}), ":0");
+  CHECK_EQ(callAs(store, "dave", {"ZUNIONSTORE", "app:d", "2", "app:a", "zzz"}).substr(0, 39), "-NOPERM No permissions to access a key:");
+  CHECK_EQ(callAs(store, "dave", {"ZUNIONSTORE", "ro:d", "1", "app:a"}).substr(0, 60),
+           "-NOPERM No permissions to access a key: user dave may not wr");
   CHECK_EQ(callAs(store, "dave", {"ZUNION", "2", "app:a", "ro:b"}), "");
   CHECK_EQ(callAs(store, "dave", {"ZUNION", "2", "app:a", "zzz"}).substr(0, 39), "-NOPERM No permissions to access a key:");
   // Arity errors come first, as in Redis.
@@ -138,6 +143,29 @@ TEST(the_check_covers_commands_subcommands_keys_and_channels) {
   CHECK(store.acl().checkChannel(*dave, "news.*", true) == std::nullopt);  // exactly one of the patterns
   CHECK(store.acl().checkChannel(*dave, "news.a*", true).has_value());
   CHECK(store.acl().checkChannel(*dave, "news.a", false) == std::nullopt);
+}
+
+TEST(write_only_keys_take_the_commands_that_only_write_them) {
+  Store store;
+  REQUIRE_EQ(call(store, {"ACL", "SETUSER", "logger", "on", "%W~log:*", "%R~src:*", "+@all"}), "+OK");
+  CHECK_EQ(callAs(store, "logger", {"LPUSH", "log:a", "x"}), ":1");
+  CHECK_EQ(callAs(store, "logger", {"SET", "log:b", "x"}), "+OK");
+  CHECK_EQ(callAs(store, "logger", {"DEL", "log:b"}), ":1");
+  CHECK_EQ(callAs(store, "logger", {"EXPIRE", "log:a", "100"}), ":1");
+  CHECK_EQ(callAs(store, "logger", {"COPY", "src:x", "log:c"}), ":0");
+  // Reading what the key holds needs read access.
+  CHECK_EQ(callAs(store, "logger", {"SET", "log:b", "y", "GET"}).substr(0, 70),
+           "-NOPERM No permissions to access a key: user logger may not read and w");
+  CHECK_EQ(callAs(store, "logger", {"LPOP", "log:a"}).substr(0, 70),
+           "-NOPERM No permissions to access a key: user logger may not read and w");
+  CHECK_EQ(callAs(store, "logger", {"GET", "log:a"}).substr(0, 64),
+           "-NOPERM No permissions to access a key: user logger may not read");
+  // LMOVE takes from its source (read and write) and pushes to its destination (write).
+  CHECK_EQ(callAs(store, "logger", {"LMOVE", "log:a", "log:d", "LEFT", "LEFT"}).substr(0, 70),
+           "-NOPERM No permissions to access a key: user logger may not read and w");
+  REQUIRE_EQ(call(store, {"ACL", "SETUSER", "logger", "~queue:*"}), "+OK");
+  CHECK_EQ(call(store, {"RPUSH", "queue:1", "job"}), ":1");
+  CHECK_EQ(callAs(store, "logger", {"LMOVE", "queue:1", "log:d", "LEFT", "LEFT"}), "job");
 }
 
 TEST(a_user_deleted_midway_keeps_running_as_itself_then_has_nothing) {

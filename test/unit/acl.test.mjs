@@ -7,8 +7,9 @@
 //    all (an error naming the bad rule, the user unchanged);
 //  - a user's ACL LIST line, replayed as rules on a fresh user, gives the
 //    same line: what is saved to the ACL file loads back the same;
-//  - DRYRUN of GET / SET on random keys agrees with a small model of
-//    Redis's key patterns (read, write, read-write; '*' and '?' globs).
+//  - DRYRUN of GET / SET / SET GET / INCR on random keys agrees with a
+//    small model of Redis's key patterns (read, write, read-write; '*' and
+//    '?' globs) and key specs (which access each command needs).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -98,7 +99,7 @@ describe('ACL SETUSER', () => {
 });
 
 describe('the permission check (ACL DRYRUN)', () => {
-  test('GET and SET on random keys agree with a model of key patterns', withEngine((e) => {
+  test('GET, SET, SET ... GET and INCR on random keys agree with a model of key patterns', withEngine((e) => {
     const access = fc.constantFrom('~', '%R~', '%W~');
     const READ = 1;
     const WRITE = 2;
@@ -108,21 +109,23 @@ describe('the permission check (ACL DRYRUN)', () => {
         fc.array(fc.stringMatching(/^[abcx]{0,4}$/), { minLength: 1, maxLength: 6 }),
         (patterns, keys) => {
           try {
-            e.call('ACL', 'SETUSER', 'm', 'reset', 'on', '+get', '+set', ...patterns.map(([a, p]) => a + p));
+            e.call('ACL', 'SETUSER', 'm', 'reset', 'on', '+get', '+set', '+incr', ...patterns.map(([a, p]) => a + p));
           } catch (err) {
             // Only a pattern after '~*' is refused.
             assert.match(err.message, /Adding a pattern after the \* pattern/);
             return;
           }
           // The model: a key needs one pattern granting all the access it
-          // needs (GET: read; SET, a write command: read and write); only
-          // '~*' means every key.
+          // needs (GET: read; SET: write, and read too with GET; INCR: read
+          // and write, Redis 7's key specs); only '~*' means every key.
           const grants = (a) => (a === '~' ? READ | WRITE : a === '%R~' ? READ : WRITE);
           const allows = (key, need) =>
             patterns.some(([a, p]) => (a === '~' && p === '*') || ((grants(a) & need) === need && globMatches(p, key)));
           for (const key of keys) {
             assert.equal(e.call('ACL', 'DRYRUN', 'm', 'GET', key) === 'OK', allows(key, READ), `GET ${key} with ${patterns}`);
-            assert.equal(e.call('ACL', 'DRYRUN', 'm', 'SET', key, 'v') === 'OK', allows(key, READ | WRITE), `SET ${key} with ${patterns}`);
+            assert.equal(e.call('ACL', 'DRYRUN', 'm', 'SET', key, 'v') === 'OK', allows(key, WRITE), `SET ${key} with ${patterns}`);
+            assert.equal(e.call('ACL', 'DRYRUN', 'm', 'SET', key, 'v', 'GET') === 'OK', allows(key, READ | WRITE), `SET GET ${key}`);
+            assert.equal(e.call('ACL', 'DRYRUN', 'm', 'INCR', key) === 'OK', allows(key, READ | WRITE), `INCR ${key}`);
           }
         },
       ),

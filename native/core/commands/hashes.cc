@@ -452,11 +452,11 @@ constexpr KeyPositions kOneKey{1, 1, 1};
 constexpr uint32_t kWriteFlags = kCmdWrite | kCmdDenyOom | kCmdFast;
 
 constexpr CommandSpec kHashCommands[] = {
-    {"hset", -4, kWriteFlags, kWrite | kAclFast, kOneKey, hsetCommand},
+    {"hset", -4, kWriteFlags, kWrite | kAclFast, kOneKey, hsetCommand, {}, 0, KeyAccess::kWrite},
     {"hget", 3, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, hgetCommand},
-    {"hmset", -4, kWriteFlags, kWrite | kAclFast, kOneKey, hmsetCommand},
-    {"hsetnx", 4, kWriteFlags, kWrite | kAclFast, kOneKey, hsetnxCommand},
-    {"hdel", -3, kCmdWrite | kCmdFast, kWrite | kAclFast, kOneKey, hdelCommand},
+    {"hmset", -4, kWriteFlags, kWrite | kAclFast, kOneKey, hmsetCommand, {}, 0, KeyAccess::kWrite},
+    {"hsetnx", 4, kWriteFlags, kWrite | kAclFast, kOneKey, hsetnxCommand, {}, 0, KeyAccess::kWrite},
+    {"hdel", -3, kCmdWrite | kCmdFast, kWrite | kAclFast, kOneKey, hdelCommand, {}, 0, KeyAccess::kWrite},
     {"hexists", 3, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, hexistsCommand},
     {"hlen", 2, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, hlenCommand},
     {"hstrlen", 3, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, hstrlenCommand},

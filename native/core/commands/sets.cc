@@ -526,19 +526,19 @@ constexpr KeyPositions kTwoKeys{1, 2, 1};
 constexpr KeyPositions kNoKeys{0, 0, 0};
 
 constexpr CommandSpec kSetCommands[] = {
-    {"sadd", -3, kCmdWrite | kCmdDenyOom | kCmdFast, kSetWrite | kAclFast, kOneKey, saddCommand},
-    {"srem", -3, kCmdWrite | kCmdFast, kSetWrite | kAclFast, kOneKey, sremCommand},
+    {"sadd", -3, kCmdWrite | kCmdDenyOom | kCmdFast, kSetWrite | kAclFast, kOneKey, saddCommand, {}, 0, KeyAccess::kWrite},
+    {"srem", -3, kCmdWrite | kCmdFast, kSetWrite | kAclFast, kOneKey, sremCommand, {}, 0, KeyAccess::kWrite},
     {"sismember", 3, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, sismemberCommand},
     {"smismember", -3, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, smismemberCommand},
     {"smembers", 2, kCmdReadonly, kSetRead | kAclSlow, kOneKey, sinterCommand},
     {"scard", 2, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, scardCommand},
-    {"smove", 4, kCmdWrite | kCmdFast, kSetWrite | kAclFast, kTwoKeys, smoveCommand},
+    {"smove", 4, kCmdWrite | kCmdFast, kSetWrite | kAclFast, kTwoKeys, smoveCommand, {}, 0, KeyAccess::kFirstReadWrittenRestWritten},
     {"sinter", -2, kCmdReadonly, kSetRead | kAclSlow, kAllKeys, sinterCommand},
     {"sunion", -2, kCmdReadonly, kSetRead | kAclSlow, kAllKeys, sunionCommand},
     {"sdiff", -2, kCmdReadonly, kSetRead | kAclSlow, kAllKeys, sdiffCommand},
-    {"sinterstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sinterstoreCommand},
-    {"sunionstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sunionstoreCommand},
-    {"sdiffstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sdiffstoreCommand},
+    {"sinterstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sinterstoreCommand, {}, 0, KeyAccess::kFirstWrittenRestRead},
+    {"sunionstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sunionstoreCommand, {}, 0, KeyAccess::kFirstWrittenRestRead},
+    {"sdiffstore", -3, kCmdWrite | kCmdDenyOom, kSetWrite | kAclSlow, kAllKeys, sdiffstoreCommand, {}, 0, KeyAccess::kFirstWrittenRestRead},
     // Keys follow numkeys: COMMAND INFO shows 0 0 0 and movablekeys.
     {"sintercard", -3, kCmdReadonly | kCmdMovableKeys, kSetRead | kAclSlow, kNoKeys, sintercardCommand, {}, 1},
     {"srandmember", -2, kCmdReadonly, kSetRead | kAclSlow, kOneKey, srandmemberCommand},
