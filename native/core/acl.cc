@@ -320,6 +320,8 @@ uint8_t keyAccessNeeded(const CommandSpec& run, std::span<const ByteView> argv, 
   switch (run.key_access) {
     case KeyAccess::kByFlags:
       return (run.flags & kCmdWrite) ? kAclKeyReadWrite : kAclKeyRead;
+    case KeyAccess::kAny:
+      return 0;  // any pattern matching the key (keyAllowed: (access & 0) == 0)
     case KeyAccess::kWrite:
       return kAclKeyWrite;
     case KeyAccess::kWriteUnlessGet:
@@ -432,7 +434,10 @@ std::optional<AclDenial> AccessControl::checkCommand(const AclUser& user, const 
 
 std::optional<AclDenial> AccessControl::checkKey(const AclUser& user, ByteView key, uint8_t access) const {
   if (keyAllowed(user, key, access)) return std::nullopt;
-  const char* what = access == kAclKeyRead ? "read" : access == kAclKeyWrite ? "write" : "read and write";
+  const char* what = access == 0                ? "access"
+                     : access == kAclKeyRead  ? "read"
+                     : access == kAclKeyWrite ? "write"
+                                              : "read and write";
   return AclDenial{"NOPERM No permissions to access a key: user " + user.name + " may not " + what + " '" +
                        err::clientText(key, 128) + "' (key patterns: " +
                        patternList(user.key_patterns, describeKeyPattern) + ")",

@@ -29,7 +29,8 @@
 // read-only command; write only for a key that is only changed (SET
 // without GET, DEL, LPUSH, SADD, EXPIRE, a STORE command's destination);
 // read and write for the rest of the write commands (INCR, LPOP, the
-// source of LMOVE, ...). PUBLISH's channel, and the channels and patterns
+// source of LMOVE, ...); any matching pattern for a command that only
+// looks at metadata (EXISTS, TYPE, LLEN, ...). PUBLISH's channel, and the channels and patterns
 // of a subscription, must match a channel pattern (a pattern subscription
 // must equal one, as in Redis).
 #pragma once

@@ -116,10 +116,14 @@ struct KeyPositions {
 // Which access an ACL user needs to each key of a command (acl.h), after
 // Redis 7's key specs: a key whose content the command reads, or whose
 // content decides its reply, needs read access; a key it changes needs
-// write access. Read-only commands read every key; a write command reads
-// and writes every key unless its row says otherwise.
+// write access; a key of which only metadata is looked at (EXISTS, TYPE,
+// the length commands) needs a matching pattern of any access. Read-only
+// commands read every key and a write command reads and writes every key
+// unless its row says otherwise.
 enum class KeyAccess : uint8_t {
   kByFlags,                      // read-only: read; write: read and write
+  kAny,                          // only metadata (EXISTS, TYPE, STRLEN, LLEN, ...): a matching
+                                 // pattern of any access
   kWrite,                        // every key only written (DEL, LPUSH, SADD, EXPIRE, ...)
   kWriteUnlessGet,               // SET: written, and read too with its GET option
   kFirstWrittenRestRead,         // a destination, then sources (SINTERSTORE, ZUNIONSTORE, ...)

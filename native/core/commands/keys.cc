@@ -489,19 +489,19 @@ constexpr KeyPositions kNoKeys{0, 0, 0};
 constexpr KeyPositions kSubcommandKey{2, 2, 1};
 
 constexpr CommandSpec kObjectSubcommands[] = {
-    {"object|encoding", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectEncodingCommand},
-    {"object|freq", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectFreqCommand},
-    {"object|idletime", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectIdletimeCommand},
-    {"object|refcount", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectRefcountCommand},
+    {"object|encoding", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectEncodingCommand, {}, 0, KeyAccess::kAny},
+    {"object|freq", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectFreqCommand, {}, 0, KeyAccess::kAny},
+    {"object|idletime", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectIdletimeCommand, {}, 0, KeyAccess::kAny},
+    {"object|refcount", 3, kCmdReadonly, kKsRead | kAclSlow, kSubcommandKey, objectRefcountCommand, {}, 0, KeyAccess::kAny},
     {"object|help", 2, kCmdLoading | kCmdStale, kAclKeyspace | kAclSlow, kNoKeys, objectHelpCommand},
 };
 
 constexpr CommandSpec kKeyCommands[] = {
     {"del", -2, kCmdWrite, kKsWrite | kAclSlow, kAllKeys, delCommand, {}, 0, KeyAccess::kWrite},
     {"unlink", -2, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kAllKeys, delCommand, {}, 0, KeyAccess::kWrite},
-    {"exists", -2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kAllKeys, existsCommand},
-    {"type", 2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kOneKey, typeCommand},
-    {"touch", -2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kAllKeys, touchCommand},
+    {"exists", -2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kAllKeys, existsCommand, {}, 0, KeyAccess::kAny},
+    {"type", 2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kOneKey, typeCommand, {}, 0, KeyAccess::kAny},
+    {"touch", -2, kCmdReadonly | kCmdFast, kKsRead | kAclFast, kAllKeys, touchCommand, {}, 0, KeyAccess::kAny},
     {"expire", -3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, expireCommand, {}, 0, KeyAccess::kWrite},
     {"pexpire", -3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, pexpireCommand, {}, 0, KeyAccess::kWrite},
     {"expireat", -3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, expireatCommand, {}, 0, KeyAccess::kWrite},

@@ -617,7 +617,7 @@ constexpr CommandSpec kListCommands[] = {
     {"rpushx", -3, kCmdWrite | kCmdDenyOom | kCmdFast, kWrite | kAclFast, kOneKey, rpushxCommand, {}, 0, KeyAccess::kWrite},
     {"lpop", -2, kCmdWrite | kCmdFast, kWrite | kAclFast, kOneKey, lpopCommand},
     {"rpop", -2, kCmdWrite | kCmdFast, kWrite | kAclFast, kOneKey, rpopCommand},
-    {"llen", 2, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, llenCommand},
+    {"llen", 2, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, llenCommand, {}, 0, KeyAccess::kAny},
     {"lrange", 4, kCmdReadonly, kRead | kAclSlow, kOneKey, lrangeCommand},
     {"lindex", 3, kCmdReadonly, kRead | kAclSlow, kOneKey, lindexCommand},
     {"lset", 4, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, kOneKey, lsetCommand, {}, 0, KeyAccess::kWrite},

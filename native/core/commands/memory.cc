@@ -131,7 +131,7 @@ void memoryHelpCommand(CommandContext& ctx) {
 
 // Flags and ACL categories as Redis 7.0's COMMAND INFO reports them.
 constexpr CommandSpec kMemorySubcommands[] = {
-    {"memory|usage", -3, kCmdReadonly, kAclRead | kAclSlow, KeyPositions{2, 2, 1}, memoryUsageCommand},
+    {"memory|usage", -3, kCmdReadonly, kAclRead | kAclSlow, KeyPositions{2, 2, 1}, memoryUsageCommand, {}, 0, KeyAccess::kAny},
     {"memory|stats", 2, 0, kAclSlow, KeyPositions{}, memoryStatsCommand},
     {"memory|purge", 2, 0, kAclSlow, KeyPositions{}, memoryPurgeCommand},
     {"memory|help", 2, kCmdLoading | kCmdStale, kAclSlow, KeyPositions{}, memoryHelpCommand},

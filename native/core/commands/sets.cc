@@ -528,10 +528,10 @@ constexpr KeyPositions kNoKeys{0, 0, 0};
 constexpr CommandSpec kSetCommands[] = {
     {"sadd", -3, kCmdWrite | kCmdDenyOom | kCmdFast, kSetWrite | kAclFast, kOneKey, saddCommand, {}, 0, KeyAccess::kWrite},
     {"srem", -3, kCmdWrite | kCmdFast, kSetWrite | kAclFast, kOneKey, sremCommand, {}, 0, KeyAccess::kWrite},
-    {"sismember", 3, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, sismemberCommand},
+    {"sismember", 3, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, sismemberCommand, {}, 0, KeyAccess::kAny},
     {"smismember", -3, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, smismemberCommand},
     {"smembers", 2, kCmdReadonly, kSetRead | kAclSlow, kOneKey, sinterCommand},
-    {"scard", 2, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, scardCommand},
+    {"scard", 2, kCmdReadonly | kCmdFast, kSetRead | kAclFast, kOneKey, scardCommand, {}, 0, KeyAccess::kAny},
     {"smove", 4, kCmdWrite | kCmdFast, kSetWrite | kAclFast, kTwoKeys, smoveCommand, {}, 0, KeyAccess::kFirstReadWrittenRestWritten},
     {"sinter", -2, kCmdReadonly, kSetRead | kAclSlow, kAllKeys, sinterCommand},
     {"sunion", -2, kCmdReadonly, kSetRead | kAclSlow, kAllKeys, sunionCommand},

@@ -618,7 +618,7 @@ constexpr CommandSpec kStringCommands[] = {
     {"mset", -3, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, {1, -1, 2}, msetCommand, {}, 0, KeyAccess::kWrite},
     {"msetnx", -3, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, {1, -1, 2}, msetnxCommand, {}, 0, KeyAccess::kWrite},
     {"append", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kWrite | kAclFast, kOneKey, appendCommand, {}, 0, KeyAccess::kWrite},
-    {"strlen", 2, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, strlenCommand},
+    {"strlen", 2, kCmdReadonly | kCmdFast, kRead | kAclFast, kOneKey, strlenCommand, {}, 0, KeyAccess::kAny},
     {"getrange", 4, kCmdReadonly, kRead | kAclSlow, kOneKey, getrangeCommand},
     {"substr", 4, kCmdReadonly, kRead | kAclSlow, kOneKey, getrangeCommand},
     {"setrange", 4, kCmdWrite | kCmdDenyOom, kWrite | kAclSlow, kOneKey, setrangeCommand, {}, 0, KeyAccess::kWrite},

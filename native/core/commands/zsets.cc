@@ -1127,7 +1127,7 @@ constexpr KeyPositions kKeysThenTimeout{1, -2, 1};
 
 constexpr CommandSpec kZSetCommands[] = {
     {"zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, kZWrite | kAclFast, kOneKey, zaddCommand, {}, 0, KeyAccess::kWrite},
-    {"zcard", 2, kCmdReadonly | kCmdFast, kZRead | kAclFast, kOneKey, zcardCommand},
+    {"zcard", 2, kCmdReadonly | kCmdFast, kZRead | kAclFast, kOneKey, zcardCommand, {}, 0, KeyAccess::kAny},
     {"zscore", 3, kCmdReadonly | kCmdFast, kZRead | kAclFast, kOneKey, zscoreCommand},
     {"zmscore", -3, kCmdReadonly | kCmdFast, kZRead | kAclFast, kOneKey, zmscoreCommand},
     {"zincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, kZWrite | kAclFast, kOneKey, zincrbyCommand},
