@@ -16,7 +16,8 @@
 //   +@cat -@cat            allow / deny every command in a category
 //   allcommands nocommands +@all / -@all
 //   ~pat %R~pat %W~pat %RW~pat   keys matching the glob pattern may be
-//                          read and written / read / written
+//                          read and written / read / written / both (the
+//                          same glob with two accesses is two patterns)
 //   allkeys resetkeys      ~* / no key patterns
 //   &pat allchannels resetchannels   pub/sub channel patterns, &* / none
 //   reset                  resetpass resetkeys resetchannels off -@all
@@ -30,9 +31,10 @@
 // without GET, DEL, LPUSH, SADD, EXPIRE, a STORE command's destination);
 // read and write for the rest of the write commands (INCR, LPOP, the
 // source of LMOVE, ...); any matching pattern for a command that only
-// looks at metadata (EXISTS, TYPE, LLEN, ...). PUBLISH's channel, and the channels and patterns
-// of a subscription, must match a channel pattern (a pattern subscription
-// must equal one, as in Redis).
+// looks at metadata (EXISTS, TYPE, LLEN, ...). Only "~*" and "allkeys"
+// match every key (no glob matches the empty key name). PUBLISH's
+// channel, and the channels and patterns of a subscription, must match a
+// channel pattern (a pattern subscription must equal one, as in Redis).
 #pragma once
 
 #include <cstdint>
