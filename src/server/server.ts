@@ -208,7 +208,9 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
 
   /**
    * Runs `run` as the user the call authenticates as (auth.ts): at once,
-   * or once the secret is checked; `fail` gets the refusal.
+   * or once the secret is checked; `fail` gets the refusal. A call
+   * cancelled while its secret was checked runs nothing (a subscription
+   * or a blocked call registered for it would never hear of its end).
    */
   const withUser = (
     call: Parameters<Authenticator['userOf']>[0],
@@ -223,7 +225,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       return;
     }
     if (typeof user === 'string') run(user);
-    else user.then(run, (err: grpc.ServiceError) => fail(err));
+    else user.then((name) => !call.cancelled && run(name), (err: grpc.ServiceError) => fail(err));
   };
 
   /**
