@@ -25,8 +25,6 @@ class AclCommandIndex {
   size_t size() const { return specs_.size(); }
   size_t indexOf(const CommandSpec& spec) const { return ids_.at(&spec); }
   const std::vector<const CommandSpec*>& specs() const { return specs_; }
-  // The entries of a container: its own and its subcommands'.
-  std::span<const CommandSpec> subcommandsOf(const CommandSpec& spec) const { return spec.subcommands; }
 
  private:
   AclCommandIndex() {
@@ -354,20 +352,41 @@ std::vector<ByteView> splitWords(ByteView line) {
 
 }  // namespace
 
+namespace {
+
+// Words joined by single spaces.
+template <class Words, class Render>
+std::string joined(const Words& words, Render render) {
+  std::string text;
+  for (const auto& word : words) {
+    if (!text.empty()) text += ' ';
+    text += render(word);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string AclUser::describeKeys() const {
+  return all_keys ? "~*" : joined(key_patterns, describeKeyPattern);
+}
+
+std::string AclUser::describeChannels() const {
+  return all_channels ? "&*" : joined(channel_patterns, [](const std::string& p) { return "&" + p; });
+}
+
+std::string AclUser::describeCommands() const {
+  return joined(command_rules, [](const std::string& rule) { return rule; });
+}
+
 std::string AclUser::describe() const {
   std::string line = "user " + name + (enabled ? " on" : " off");
   if (nopass) line += " nopass";
   for (const std::string& secret : secrets) line += " #" + secret;
-  if (all_keys) line += " ~*";
-  for (const AclKeyPattern& pattern : key_patterns) line += " " + describeKeyPattern(pattern);
-  if (all_channels) {
-    line += " &*";
-  } else if (channel_patterns.empty()) {
-    line += " resetchannels";
-  }
-  for (const std::string& pattern : channel_patterns) line += " &" + pattern;
-  for (const std::string& rule : command_rules) line += " " + rule;
-  return line;
+  if (const std::string keys = describeKeys(); !keys.empty()) line += " " + keys;
+  const std::string channels = describeChannels();
+  line += channels.empty() ? " resetchannels" : " " + channels;
+  return line + " " + describeCommands();
 }
 
 AccessControl::AccessControl() { users_.emplace("default", std::make_shared<AclUser>(defaultUser())); }
@@ -419,13 +438,17 @@ std::optional<AclDenial> AccessControl::checkCommand(const AclUser& user, const 
     std::string name(run.name);
     return AclDenial{"NOPERM User " + user.name + " has no permissions to run the '" + name + "' command", "command"};
   }
-  std::vector<ByteView> keys;
-  forEachKey(run, argv, [&](ByteView key) { keys.push_back(key); });
-  for (size_t i = 0; i < keys.size(); i++) {
-    if (std::optional<AclDenial> denial = checkKey(user, keys[i], keyAccessNeeded(run, argv, i, keys.size()))) {
-      return denial;
-    }
-  }
+  // Two passes over the key positions rather than a vector of keys per
+  // command: the first only counts (a rule may single out the last key).
+  size_t count = 0;
+  forEachKey(run, argv, [&](ByteView) { count++; });
+  size_t i = 0;
+  std::optional<AclDenial> denial;
+  forEachKey(run, argv, [&](ByteView key) {
+    if (!denial) denial = checkKey(user, key, keyAccessNeeded(run, argv, i, count));
+    i++;
+  });
+  if (denial) return denial;
   // PUBLISH's channel is its first argument (the table has no channel
   // positions: it is the only command with one outside subscriptions).
   if (run.name == "publish" && argv.size() > 1) return checkChannel(user, argv[1], false);

@@ -90,6 +90,10 @@ struct AclUser {
 
   // The ACL LIST line: "user <name> on|off nopass|#<hash>... keys channels commands".
   std::string describe() const;
+  // Its parts, as ACL GETUSER shows them ("" for no key or channel pattern).
+  std::string describeKeys() const;
+  std::string describeChannels() const;
+  std::string describeCommands() const;
 };
 
 // Why a command was refused: the NOPERM error text naming the rule, and

@@ -178,16 +178,21 @@ void Store::audit(const CommandSpec& run, std::string denied) {
   audit_events_.push_back({current_user_->name, std::string(run.name), std::move(denied)});
 }
 
+std::optional<std::string> Store::accessDenied(const CommandSpec& run, std::span<const ByteView> argv) {
+  if (!current_user_ || current_user_->unrestricted) return std::nullopt;
+  std::optional<AclDenial> denial = acl_.checkCommand(*current_user_, run, argv);
+  if (!denial) return std::nullopt;
+  audit(run, denial->message);
+  return std::move(denial->message);
+}
+
 std::optional<std::string> Store::checkAccess(std::span<const ByteView> argv) {
   if (!current_user_ || current_user_->unrestricted || argv.empty()) return std::nullopt;
   const CommandSpec* command = CommandTable::instance().find(argv[0]);
   std::string error;
   const CommandSpec* run = command ? resolve(*command, argv, error) : nullptr;
   if (!run) return std::nullopt;  // checkCommand reports it
-  std::optional<AclDenial> denial = acl_.checkCommand(*current_user_, *run, argv);
-  if (!denial) return std::nullopt;
-  audit(*run, denial->message);
-  return std::move(denial->message);
+  return accessDenied(*run, argv);
 }
 
 void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
@@ -206,12 +211,9 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
     return;
   }
   // After the arity check and before anything else, as Redis's ACL check.
-  if (current_user_ && !current_user_->unrestricted) {
-    if (std::optional<AclDenial> denial = acl_.checkCommand(*current_user_, *run, argv)) {
-      audit(*run, denial->message);
-      out.error(denial->message);
-      return;
-    }
+  if (std::optional<std::string> denied = accessDenied(*run, argv)) {
+    out.error(*denied);
+    return;
   }
   // No argument longer than proto-max-bulk-len (not while the log
   // replays: a limit lowered since must not drop data).

@@ -546,6 +546,8 @@ class Store : private ExpiryListener {
   bool auditing_ = false;
   std::vector<AuditEvent> audit_events_;
   void audit(const CommandSpec& run, std::string denied);
+  // The current user's refusal of `run` (audited), or nullopt.
+  std::optional<std::string> accessDenied(const CommandSpec& run, std::span<const ByteView> argv);
 };
 
 }  // namespace ember

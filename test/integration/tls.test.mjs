@@ -69,6 +69,16 @@ describe('TLS', { skip: !OPENSSL && 'no openssl command' }, () => {
   });
   after(() => rmSync(certs.dir, { recursive: true, force: true }));
 
+  /** Server flags: its certificate, and client certificates verified against the CA when sent. */
+  const optionalClientCertificates = () => [
+    '--tls-cert-file', certs.file('server.crt'),
+    '--tls-key-file', certs.file('server.key'),
+    '--tls-ca-cert-file', certs.file('ca.crt'),
+    '--tls-auth-clients', 'optional',
+  ];
+  /** A Client's tls option: the CA, and the certificate of `name` if given. */
+  const clientTls = (name) => ({ ca: certs.read('ca.crt'), ...(name ? { cert: certs.read(`${name}.crt`), key: certs.read(`${name}.key`) } : {}) });
+
   describe('server certificate only', () => {
     let server;
     before(async () => {
@@ -166,11 +176,7 @@ describe('TLS', { skip: !OPENSSL && 'no openssl command' }, () => {
     });
     after(() => server.stop());
 
-    const clientWith = (name) =>
-      new Client({
-        address: server.address,
-        tls: { ca: certs.read('ca.crt'), ...(name ? { cert: certs.read(`${name}.crt`), key: certs.read(`${name}.key`) } : {}) },
-      });
+    const clientWith = (name) => new Client({ address: server.address, tls: clientTls(name) });
 
     test('a client certificate signed by the CA works, and the server sees its identity', async () => {
       const client = clientWith('alice');
@@ -214,20 +220,11 @@ describe('TLS', { skip: !OPENSSL && 'no openssl command' }, () => {
   });
 
   test('tls-auth-clients optional: with or without a certificate works, a foreign one yields no identity', async () => {
-    const server = await startGrpcServer([
-      '--tls-cert-file', certs.file('server.crt'),
-      '--tls-key-file', certs.file('server.key'),
-      '--tls-ca-cert-file', certs.file('ca.crt'),
-      '--tls-auth-clients', 'optional',
-      '--log-level', 'debug',
-    ]);
+    const server = await startGrpcServer([...optionalClientCertificates(), '--log-level', 'debug']);
     try {
       const identities = [];
       for (const name of [undefined, 'alice', 'mallory']) {
-        const client = new Client({
-          address: server.address,
-          tls: { ca: certs.read('ca.crt'), ...(name ? { cert: certs.read(`${name}.crt`), key: certs.read(`${name}.key`) } : {}) },
-        });
+        const client = new Client({ address: server.address, tls: clientTls(name) });
         const from = server.logs.length;
         try {
           assert.equal(await client.ping(), 'PONG');
@@ -245,17 +242,11 @@ describe('TLS', { skip: !OPENSSL && 'no openssl command' }, () => {
 
   test('tls-auth-clients-user CN: a verified certificate names the user a call runs as', async () => {
     const server = await startGrpcServer([
-      '--tls-cert-file', certs.file('server.crt'),
-      '--tls-key-file', certs.file('server.key'),
-      '--tls-ca-cert-file', certs.file('ca.crt'),
-      '--tls-auth-clients', 'optional',
-      '--tls-auth-clients-user', 'CN',
-      '--requirepass', 'admin-secret',
+      ...optionalClientCertificates(), '--tls-auth-clients-user', 'CN', '--requirepass', 'admin-secret',
     ]);
-    const tls = (name) => ({ ca: certs.read('ca.crt'), ...(name ? { cert: certs.read(`${name}.crt`), key: certs.read(`${name}.key`) } : {}) });
-    const admin = new Client({ address: server.address, tls: tls(), password: 'admin-secret' });
-    const alice = new Client({ address: server.address, tls: tls('alice') });
-    const anonymous = new Client({ address: server.address, tls: tls() });
+    const admin = new Client({ address: server.address, tls: clientTls(), password: 'admin-secret' });
+    const alice = new Client({ address: server.address, tls: clientTls('alice') });
+    const anonymous = new Client({ address: server.address, tls: clientTls() });
     try {
       // No user alice yet: the certificate names a user that is missing.
       assert.equal((await rejection(alice.ping())).code, 16 /* UNAUTHENTICATED */);

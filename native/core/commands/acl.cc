@@ -64,22 +64,12 @@ void aclGetuserCommand(CommandContext& ctx) {
   ctx.reply.array(static_cast<uint32_t>(user->secrets.size()));
   for (const std::string& secret : user->secrets) ctx.reply.bulk(secret);
   // The parts of the ACL LIST line, each as one string.
-  std::string commands;
-  for (const std::string& rule : user->command_rules) commands += (commands.empty() ? "" : " ") + rule;
   ctx.reply.bulk("commands");
-  ctx.reply.bulk(commands);
-  std::string keys = user->all_keys ? "~*" : "";
-  for (const AclKeyPattern& pattern : user->key_patterns) {
-    if (!keys.empty()) keys += ' ';
-    keys += pattern.access == kAclKeyRead ? "%R~" : pattern.access == kAclKeyWrite ? "%W~" : "~";
-    keys += pattern.pattern;
-  }
+  ctx.reply.bulk(user->describeCommands());
   ctx.reply.bulk("keys");
-  ctx.reply.bulk(keys);
-  std::string channels = user->all_channels ? "&*" : "";
-  for (const std::string& pattern : user->channel_patterns) channels += (channels.empty() ? "&" : " &") + pattern;
+  ctx.reply.bulk(user->describeKeys());
   ctx.reply.bulk("channels");
-  ctx.reply.bulk(channels);
+  ctx.reply.bulk(user->describeChannels());
 }
 
 void aclWhoamiCommand(CommandContext& ctx) {
