@@ -225,6 +225,20 @@ export type ServerHooks = Pick<
   | 'setAuditing'
   | 'setAclFile'
   | 'setCurrentUser'
+  | 'respOpen'
+  | 'respFeed'
+  | 'respOutput'
+  | 'respBlock'
+  | 'respAuthRequest'
+  | 'respFinishAuth'
+  | 'respRetry'
+  | 'respTimeout'
+  | 'respState'
+  | 'respSetUser'
+  | 'respClose'
+  | 'respTakeKilled'
+  | 'respDeliver'
+  | 'newClientId'
 >;
 
 const serverHooks = new WeakMap<Engine, ServerHooks>();
@@ -323,6 +337,20 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
       setAuditing: store.setAuditing,
       setAclFile: store.setAclFile,
       setCurrentUser: store.setCurrentUser,
+      respOpen: store.respOpen,
+      respFeed: timed(store.respFeed),
+      respOutput: store.respOutput,
+      respBlock: store.respBlock,
+      respAuthRequest: store.respAuthRequest,
+      respFinishAuth: timed(store.respFinishAuth),
+      respRetry: timed(store.respRetry),
+      respTimeout: timed(store.respTimeout),
+      respState: store.respState,
+      respSetUser: store.respSetUser,
+      respClose: store.respClose,
+      respTakeKilled: store.respTakeKilled,
+      respDeliver: store.respDeliver,
+      newClientId: store.newClientId,
     });
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped

@@ -107,10 +107,37 @@ export interface NativeStore {
   allowBlocking(on: boolean): void;
   /** Records the keys pushes make ready (while some call is blocked). */
   trackReadyKeys(on: boolean): void;
-  /** What the last command would wait for: [timeoutMs (0: for ever), keys], or null. */
-  takeBlockRequest(): [number, Buffer[]] | null;
-  /** Keys that received elements since the last call (each once), or null. */
-  takeReadyKeys(): Buffer[] | null;
+  /** What the last command would wait for: [timeoutMs (0: for ever), keys, db], or null. */
+  takeBlockRequest(): [number, Buffer[], number] | null;
+  /** Keys that received elements since the last call, as [db, key] (each once), or null. */
+  takeReadyKeys(): [number, Buffer][] | null;
+  /**
+   * The RESP listener (native/binding/resp.cc): a connection per client
+   * socket, known by its client id. respFeed runs what the bytes complete
+   * and answers the state after: 0 ready, 1 blocked (respBlock says on
+   * what), 2 authenticating (respAuthRequest says whom; answer with
+   * respFinishAuth), 3 closing.
+   */
+  respOpen(addr: string, laddr: string): number;
+  respFeed(id: number, bytes: Uint8Array): number;
+  /** The RESP bytes produced since the last call, or null. */
+  respOutput(id: number): Buffer | null;
+  respBlock(id: number): [number, number, Buffer[]];
+  respAuthRequest(id: number): [string, string] | null;
+  respFinishAuth(id: number, ok: boolean): number;
+  /** 0 served, 1 still blocked, 2 still blocked (the key holds another type). */
+  respRetry(id: number): number;
+  respTimeout(id: number): number;
+  respState(id: number): number;
+  /** Authenticates the connection as `user` (a client certificate's CN); false if no such enabled user. */
+  respSetUser(id: number, user: string): boolean;
+  respClose(id: number): void;
+  /** Connections CLIENT KILL marked since the last call (to close), or null. */
+  respTakeKilled(): number[] | null;
+  /** Renders PUBLISH's messages for the RESP subscribers; the ids that got output, or null. */
+  respDeliver(): number[] | null;
+  /** A client id for a gRPC subscriber (the RESP connections' counter). */
+  newClientId(): number;
   /**
    * Loads <dir>/<dbfilename> (CONFIG's) into the store, which must hold no
    * keys. `missing`: there was no file (ok). `error` names the file and

@@ -199,7 +199,9 @@ napi_value Close(napi_env env, napi_callback_info info) {
   void* data = nullptr;
   size_t argc = 0;
   napi_get_cb_info(env, info, &argc, nullptr, nullptr, &data);
-  static_cast<SharedHandle*>(data)->get()->store.reset();
+  StoreHandle* handle = static_cast<SharedHandle*>(data)->get();
+  handle->resp.clear();  // connections hold the store
+  handle->store.reset();
   return nullptr;
 }
 
@@ -218,6 +220,7 @@ Napi::Value CreateStore(const Napi::CallbackInfo& info) {
   for (const StoreMethod& m : serverPathMethods()) methods.push_back(m);
   for (const StoreMethod& m : persistenceMethods()) methods.push_back(m);
   for (const StoreMethod& m : accessMethods()) methods.push_back(m);
+  for (const StoreMethod& m : respMethods()) methods.push_back(m);
   for (const StoreMethod& m : methods) {
     auto* data = new SharedHandle(handle);
     napi_value fn;

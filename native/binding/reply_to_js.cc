@@ -87,6 +87,7 @@ napi_value renderReply(napi_env env, ReplyReader& reader, const RenderOptions& o
       return out;
     case ReplyType::kArray:
     case ReplyType::kSet:
+    case ReplyType::kPush:
     case ReplyType::kMap: {
       uint32_t length = v.type == ReplyType::kMap ? v.count * 2 : v.count;
       napi_create_array_with_length(env, length, &out);

@@ -5,7 +5,8 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_set>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "access.h"
@@ -281,7 +282,7 @@ napi_value SetSwitch(napi_env env, napi_callback_info info) {
 }
 
 // takeBlockRequest(): what the last command would wait for, as
-// [timeoutMs, keys (Buffers)], or null if it did not block.
+// [timeoutMs, keys (Buffers), db], or null if it did not block.
 napi_value TakeBlockRequest(napi_env env, napi_callback_info info) {
   Call call;
   if (!call.read(env, info)) return nullptr;
@@ -294,14 +295,17 @@ napi_value TakeBlockRequest(napi_env env, napi_callback_info info) {
   napi_value timeout;
   napi_create_double(env, static_cast<double>(request->timeout_ms), &timeout);
   napi_value keys = buffersOf(env, std::span<const std::string>(request->keys));
-  napi_create_array_with_length(env, 2, &out);
+  napi_value db;
+  napi_create_int32(env, request->db_index, &db);
+  napi_create_array_with_length(env, 3, &out);
   napi_set_element(env, out, 0, timeout);
   napi_set_element(env, out, 1, keys);
+  napi_set_element(env, out, 2, db);
   return out;
 }
 
-// takeReadyKeys(): the keys of database 0 signalled ready since the last
-// call (Buffers, in order, each once), or null if there are none.
+// takeReadyKeys(): the keys signalled ready since the last call, as
+// [db, key (a Buffer)] pairs in order, each once, or null if there are none.
 napi_value TakeReadyKeys(napi_env env, napi_callback_info info) {
   Call call;
   if (!call.read(env, info)) return nullptr;
@@ -311,12 +315,20 @@ napi_value TakeReadyKeys(napi_env env, napi_callback_info info) {
     napi_get_null(env, &out);
     return out;
   }
-  std::vector<std::string_view> keys;
-  std::unordered_set<std::string_view> seen;
+  std::set<std::pair<int, std::string_view>> seen;
+  napi_create_array(env, &out);
+  uint32_t n = 0;
   for (const Store::ReadyKey& r : ready) {
-    if (r.db_index == 0 && seen.insert(r.key).second) keys.push_back(r.key);
+    if (!seen.emplace(r.db_index, r.key).second) continue;
+    napi_value pair, db, key;
+    napi_create_int32(env, r.db_index, &db);
+    napi_create_buffer_copy(env, r.key.size(), r.key.data(), nullptr, &key);
+    napi_create_array_with_length(env, 2, &pair);
+    napi_set_element(env, pair, 0, db);
+    napi_set_element(env, pair, 1, key);
+    napi_set_element(env, out, n++, pair);
   }
-  return buffersOf(env, std::span<const std::string_view>(keys));
+  return out;
 }
 
 }  // namespace

@@ -6,12 +6,15 @@
 
 #include <node_api.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "args.h"
 #include "core/reply.h"
+#include "core/resp_connection.h"
 #include "core/store.h"
 #include "core/wire_executor.h"
 
@@ -27,6 +30,9 @@ struct StoreHandle {
   // The gRPC server's path (made on first use) and its output buffer.
   std::unique_ptr<WireExecutor> wire;
   std::string wire_out;
+  // The RESP listener's connections by client id (resp.cc). Declared
+  // after the store, so destroyed before it.
+  std::unordered_map<uint64_t, std::unique_ptr<RespConnection>> resp;
 };
 
 using SharedHandle = std::shared_ptr<StoreHandle>;
@@ -77,5 +83,7 @@ std::span<const StoreMethod> serverPathMethods();
 std::span<const StoreMethod> persistenceMethods();
 // access.cc: authentication, channel checks, audit events.
 std::span<const StoreMethod> accessMethods();
+// resp.cc: the RESP listener's connections.
+std::span<const StoreMethod> respMethods();
 
 }  // namespace ember::binding

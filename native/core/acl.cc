@@ -449,9 +449,15 @@ std::optional<AclDenial> AccessControl::checkCommand(const AclUser& user, const 
     i++;
   });
   if (denial) return denial;
-  // PUBLISH's channel is its first argument (the table has no channel
-  // positions: it is the only command with one outside subscriptions).
+  // Channels (the table has no channel positions): PUBLISH's first
+  // argument, and every argument of SUBSCRIBE (channels) and PSUBSCRIBE
+  // (patterns, which must equal one of the user's, as in Redis).
   if (run.name == "publish" && argv.size() > 1) return checkChannel(user, argv[1], false);
+  if (run.name == "subscribe" || run.name == "psubscribe") {
+    for (size_t at = 1; at < argv.size(); at++) {
+      if (auto channel_denial = checkChannel(user, argv[at], run.name == "psubscribe")) return channel_denial;
+    }
+  }
   return std::nullopt;
 }
 

@@ -17,8 +17,13 @@
 
 namespace ember {
 
+// The Redis version emberkv answers as (INFO's redis_version, HELLO's
+// version): the Redis 7.0 semantics it follows, so that tools accept it.
+inline constexpr std::string_view kRedisVersion = "7.0.15";
+
 class Store;
 class Keyspace;
+struct Session;
 struct CommandSpec;
 
 // Redis's command flags (COMMAND INFO names them in lower case).
@@ -88,7 +93,9 @@ inline constexpr NamedBit kAclCategoryNames[] = {
 // Everything a handler gets: the store, the selected database, the
 // arguments (argv[0] is the command name as the client sent it), the reply
 // builder, and the clock (its time is fixed for the whole command, as in
-// Redis, and read only if the command needs it).
+// Redis, and read only if the command needs it). `session` is the client
+// connection the command came on (session.h), or nullptr on a path that
+// has none (the embedded engine, a gRPC call).
 struct CommandContext {
   Store& store;
   Keyspace& db;
@@ -97,6 +104,7 @@ struct CommandContext {
   ReplyBuilder& reply;
   const CommandClock& clock;
   const CommandSpec& command;
+  Session* session = nullptr;
 
   size_t argc() const { return argv.size(); }
   int64_t nowMs() const { return clock.nowMs(); }

@@ -32,7 +32,7 @@ const CommandTable& CommandTable::instance() {
 CommandTable::CommandTable() {
   for (auto family : {stringCommands(), keyCommands(), serverCommands(), listCommands(), hashCommands(),
                       setCommands(), zsetCommands(), configCommands(), memoryCommands(), pubsubCommands(),
-                      persistenceCommands(), aclCommands()}) {
+                      persistenceCommands(), aclCommands(), connectionCommands(), transactionCommands()}) {
     for (const CommandSpec& spec : family) commands_.push_back(&spec);
   }
   size_t slots = 16;

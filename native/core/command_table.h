@@ -45,5 +45,7 @@ std::span<const CommandSpec> pubsubCommands();
 std::span<const CommandSpec> memoryCommands();
 std::span<const CommandSpec> persistenceCommands();
 std::span<const CommandSpec> aclCommands();
+std::span<const CommandSpec> connectionCommands();
+std::span<const CommandSpec> transactionCommands();
 
 }  // namespace ember

@@ -182,7 +182,7 @@ char* putSanitizedUtf8(char* out, std::string_view s) {
 // Reply encoding helpers
 
 bool isAggregate(ReplyType type) {
-  return type == ReplyType::kArray || type == ReplyType::kMap || type == ReplyType::kSet;
+  return type == ReplyType::kArray || type == ReplyType::kMap || type == ReplyType::kSet || type == ReplyType::kPush;
 }
 
 char aggregateTag(ReplyType type) {
@@ -229,6 +229,7 @@ uint64_t scalarReplySize(const ReplyValue& v, uint64_t string_size) {
     case ReplyType::kArray:
     case ReplyType::kMap:
     case ReplyType::kSet:
+    case ReplyType::kPush:
       break;
   }
   assert(false && "aggregates are measured by their frames");
@@ -264,6 +265,7 @@ char* putScalarReply(char* p, const ReplyValue& v, uint64_t string_size) {
     case ReplyType::kArray:
     case ReplyType::kMap:
     case ReplyType::kSet:
+    case ReplyType::kPush:
       break;
   }
   assert(false && "aggregates are written by ReplyEncoder::write");

@@ -83,6 +83,13 @@ std::vector<std::string> PubSub::channels(std::optional<ByteView> pattern) const
   return out;
 }
 
+std::vector<std::string> PubSub::namesOf(SubscriberId id, bool patterns) const {
+  auto it = subscriptions_.find(id);
+  if (it == subscriptions_.end()) return {};
+  const std::unordered_set<std::string>& names = patterns ? it->second.patterns : it->second.channels;
+  return {names.begin(), names.end()};
+}
+
 size_t PubSub::numsub(ByteView channel) const {
   auto it = channels_.find(std::string(channel));
   return it == channels_.end() ? 0 : it->second.size();

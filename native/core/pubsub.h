@@ -54,6 +54,9 @@ class PubSub {
   bool unsubscribe(SubscriberId id, ByteView channel);
   bool psubscribe(SubscriberId id, ByteView pattern);
   bool punsubscribe(SubscriberId id, ByteView pattern);
+  // The channels (patterns) `id` is subscribed to, in no particular order.
+  std::vector<std::string> channelsOf(SubscriberId id) const { return namesOf(id, false); }
+  std::vector<std::string> patternsOf(SubscriberId id) const { return namesOf(id, true); }
   // Drops every subscription of `id` (its stream ended).
   void removeSubscriber(SubscriberId id);
 
@@ -63,6 +66,9 @@ class PubSub {
   size_t publish(ByteView channel, ByteView message);
   // The deliveries queued since the last call.
   Outbox takeOutbox();
+  // Puts back what a front end took and did not deliver itself (the RESP
+  // connections take theirs first, the gRPC streams the rest).
+  void restoreOutbox(Outbox outbox) { outbox_ = std::move(outbox); }
   bool hasDeliveries() const { return !outbox_.deliveries.empty(); }
 
   // PUBSUB CHANNELS [pattern]: active channels (with a subscriber),
@@ -80,6 +86,7 @@ class PubSub {
   };
   using Listeners = std::unordered_map<std::string, std::vector<SubscriberId>>;
 
+  std::vector<std::string> namesOf(SubscriberId id, bool patterns) const;
   static bool add(Listeners& listeners, std::unordered_set<std::string>& own, SubscriberId id, ByteView name);
   static bool remove(Listeners& listeners, std::unordered_set<std::string>& own, SubscriberId id, ByteView name);
   static void dropListener(Listeners& listeners, SubscriberId id, const std::string& name);

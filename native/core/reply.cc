@@ -38,6 +38,7 @@ ReplyValue ReplyReader::next() {
     case ReplyType::kArray:
     case ReplyType::kMap:
     case ReplyType::kSet:
+    case ReplyType::kPush:
       std::memcpy(&v.count, p_, sizeof v.count);
       p_ += sizeof v.count;
       break;

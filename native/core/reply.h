@@ -14,7 +14,7 @@
 //     kDouble                : f64
 //     kNull, kNullArray      : nothing
 //     kBoolean               : u8 (0 or 1)
-//     kArray, kSet           : u32 element count, then the elements
+//     kArray, kSet, kPush    : u32 element count, then the elements
 //     kMap                   : u32 pair count, then key, value, key, value...
 // Invariant: a complete reply is exactly one top-level value; aggregate
 // counts always match the number of values that follow (beginArray /
@@ -44,6 +44,7 @@ enum class ReplyType : uint8_t {
   kMap,
   kSet,
   kBoolean,
+  kPush,  // RESP3 out-of-band data (pub/sub messages and confirmations); an array elsewhere
 };
 
 class ReplyBuilder {
@@ -77,6 +78,7 @@ class ReplyBuilder {
   void array(uint32_t count) { putAggregate(ReplyType::kArray, count); }
   void map(uint32_t pairs) { putAggregate(ReplyType::kMap, pairs); }
   void set(uint32_t count) { putAggregate(ReplyType::kSet, count); }
+  void push(uint32_t count) { putAggregate(ReplyType::kPush, count); }
 
   // For aggregates whose size is known only after writing the elements:
   //   size_t at = reply.beginArray(); ... reply.endAggregate(at, n);

@@ -66,7 +66,8 @@ void writeValue(ReplyReader& reader, const ReplyValue& v, int protocol, std::str
       return;
     case ReplyType::kArray:
     case ReplyType::kSet:
-      appendNumberLine(v.type == ReplyType::kSet && resp3 ? '~' : '*', v.count, out);
+    case ReplyType::kPush:
+      appendNumberLine(!resp3 ? '*' : v.type == ReplyType::kSet ? '~' : v.type == ReplyType::kPush ? '>' : '*', v.count, out);
       for (uint32_t i = 0; i < v.count; i++) writeValue(reader, reader.next(), protocol, out);
       return;
     case ReplyType::kMap: {

@@ -65,7 +65,7 @@ void Store::flushAsync(int index) {
   freer_.run([doomed = old.release()] { delete doomed; });
 }
 
-Watches::Token Store::watch(int db_index, std::span<const ByteView> keys) {
+Watches::Token Store::watch(int db_index, std::span<const ByteView> keys, bool held) {
   if (watches_.tokenCount() >= kMaxWatchTokens) return 0;
   std::vector<Watches::WatchedKey> watched;
   watched.reserve(keys.size());
@@ -75,7 +75,7 @@ Watches::Token Store::watch(int db_index, std::span<const ByteView> keys) {
     const Entry* entry = keyspace.peek(key);
     watched.push_back({db_index, std::string(key), entry && entry->isExpired(clock_)});
   }
-  return watches_.watch(watched, nowMs());
+  return watches_.watch(watched, nowMs(), /*expires=*/!held);
 }
 
 bool Store::watchBroken(Watches::Token token) {
@@ -132,13 +132,13 @@ void Store::resetStats() {
   stats_ = StoreStats{};
 }
 
-void Store::execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
+void Store::execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index, Session* session) {
   const CommandSpec* command = argv.empty() ? nullptr : CommandTable::instance().find(argv[0]);
   if (!command) {
     out.error(argv.empty() ? std::string("ERR empty command") : unknownCommandError(argv));
     return;
   }
-  execute(*command, argv, out, db_index);
+  execute(*command, argv, out, db_index, session);
 }
 
 const CommandSpec* Store::resolve(const CommandSpec& command, std::span<const ByteView> argv, std::string& error) {
@@ -195,7 +195,8 @@ std::optional<std::string> Store::checkAccess(std::span<const ByteView> argv) {
   return accessDenied(*run, argv);
 }
 
-void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index) {
+void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index,
+                    Session* session) {
   std::string error;
   const CommandSpec* run = resolve(command, argv, error);
   if (!run) {
@@ -244,7 +245,7 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   }
   const uint64_t dirty_before = persistence_.dirty;
   command_logged_ = false;
-  CommandContext ctx{*this, db(db_index), db_index, argv, out, clock_, *run};
+  CommandContext ctx{*this, db(db_index), db_index, argv, out, clock_, *run, session};
   try {
     run->handler(ctx);
   } catch (const std::bad_alloc&) {

@@ -25,6 +25,7 @@
 #include "lazy_free.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "session.h"
 #include "snapshot_file.h"
 #include "watches.h"
 
@@ -116,6 +117,10 @@ struct StoreConfig {
   int64_t auto_aof_rewrite_percentage = 100;
   int64_t auto_aof_rewrite_min_size = 64 * 1024 * 1024;
 
+  // The most bytes a RESP connection may have received and not yet run
+  // (Redis's client-query-buffer-limit): past it the connection closes.
+  int64_t client_query_buffer_limit = int64_t{1} << 30;
+
   // The ACL file (Redis's aclfile): ACL SAVE writes the users there, ACL
   // LOAD reads them back. Set by the server at startup ("" for none);
   // CONFIG SET refuses it, as Redis does (an immutable setting).
@@ -134,10 +139,13 @@ class Store : private ExpiryListener {
   Store& operator=(const Store&) = delete;
 
   // Runs one command: argv[0] is its name (any case). The reply (or error)
-  // is appended to `out` as exactly one value.
-  void execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0);
+  // is appended to `out` as exactly one value (the subscribe commands
+  // append one push per channel instead). `session`: the client
+  // connection it came on (session.h), if any.
+  void execute(std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0, Session* session = nullptr);
   // Same with the command already resolved (argv[0] is still passed).
-  void execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0);
+  void execute(const CommandSpec& command, std::span<const ByteView> argv, ReplyBuilder& out, int db_index = 0,
+               Session* session = nullptr);
 
   // The error execute() would answer before running argv (unknown
   // command or subcommand, wrong arity), or nullopt: the checks a
@@ -181,16 +189,18 @@ class Store : private ExpiryListener {
   };
   void setAuditing(bool on) { auditing_ = on; }
   std::vector<AuditEvent> takeAuditEvents() { return std::exchange(audit_events_, {}); }
+  bool hasAuditEvents() const { return !audit_events_.empty(); }
   // Audit events kept between two takes at most (a front end takes them
   // after every call; the cap only guards a caller that never does).
   static constexpr size_t kMaxAuditEvents = 10'000;
 
   // WATCH: keys of database `db_index` watched from now on (watches.h),
   // or 0 when kMaxWatchTokens tokens are live. A token unused for
-  // kWatchTokenIdleMs is released by cron().
+  // kWatchTokenIdleMs is released by cron(), unless a connection holds it
+  // (`held`: a RESP session releases its own tokens when it closes).
   static constexpr size_t kMaxWatchTokens = 1'000'000;
   static constexpr int64_t kWatchTokenIdleMs = 60'000;
-  Watches::Token watch(int db_index, std::span<const ByteView> keys);
+  Watches::Token watch(int db_index, std::span<const ByteView> keys, bool held = false);
   // Whether a transaction guarded by `token` must not run: the token is
   // unknown (never issued, or already used or released), or one of its
   // keys changed since it was issued.
@@ -272,6 +282,7 @@ class Store : private ExpiryListener {
   }
   // The keys signalled since the last call, in order (duplicates kept).
   std::vector<ReadyKey> takeReadyKeys() { return std::exchange(ready_keys_, {}); }
+  bool hasReadyKeys() const { return !ready_keys_.empty(); }
 
   // Blocking commands (BLPOP, BZPOPMIN, BLMOVE, ...). The core never
   // waits: a blocking command with nothing to serve replies as it does
@@ -298,6 +309,8 @@ class Store : private ExpiryListener {
   // Channel and pattern subscriptions, and the messages PUBLISH queued
   // for them (pubsub.h).
   PubSub& pubsub() { return pubsub_; }
+  // The live client connections (session.h).
+  Sessions& sessions() { return sessions_; }
 
   // ---- Persistence (snapshots; store_persistence.cc) ----
   //
@@ -478,6 +491,27 @@ class Store : private ExpiryListener {
   // (tests, shutdown).
   void waitRewrite();
 
+  // Runs `count` commands as one transaction (RESP's MULTI/EXEC, gRPC's
+  // Exec): nothing runs if a key watched by one of `tokens` changed
+  // (kWatchBroken); otherwise run_one(i) runs each, back to back, none of
+  // them blocking, as one record of the append-only log (kNotDurable: they
+  // ran but the log could not take it: not acknowledged). The tokens are
+  // released either way.
+  enum class TransactionResult { kRan, kWatchBroken, kNotDurable };
+  template <class RunOne>
+  TransactionResult runTransaction(std::span<const Watches::Token> tokens, size_t count, RunOne&& run_one) {
+    bool broken = false;
+    for (Watches::Token token : tokens) broken = broken || watchBroken(token);
+    for (Watches::Token token : tokens) unwatch(token);
+    if (broken) return TransactionResult::kWatchBroken;
+    const bool blocking = blocking_allowed_;
+    blocking_allowed_ = false;
+    EffectsScope effects(*this);
+    for (size_t i = 0; i < count; i++) run_one(i);
+    blocking_allowed_ = blocking;
+    return effects.finish() ? TransactionResult::kRan : TransactionResult::kNotDurable;
+  }
+
   uint64_t randomBits() { return rng_(); }
   int64_t startTimeMs() const { return start_time_ms_; }
   const std::string& runId() const { return run_id_; }
@@ -516,6 +550,7 @@ class Store : private ExpiryListener {
   // Declared before the databases so that it outlives them.
   LazyFreer freer_;
   PubSub pubsub_;
+  Sessions sessions_;
   // Declared before the databases, which report changes to it.
   Watches watches_;
   // Declared before the databases, which count changes into it.

@@ -5,12 +5,12 @@
 
 namespace ember {
 
-Watches::Token Watches::watch(std::span<const WatchedKey> keys, int64_t now_ms) {
+Watches::Token Watches::watch(std::span<const WatchedKey> keys, int64_t now_ms, bool expires) {
   Token token;
   do {
     token = ((uint64_t{token_bits_()} << 32) | token_bits_()) & ((uint64_t{1} << 53) - 1);
   } while (token == 0 || tokens_.contains(token));
-  issued_.emplace_back(now_ms, token);
+  if (expires) issued_.emplace_back(now_ms, token);
   TokenState& state = tokens_[token];
   for (const WatchedKey& key : keys) {
     std::vector<Token>& tokens = watchers_[static_cast<size_t>(key.db_index)][key.key];

@@ -58,8 +58,9 @@ class Watches {
   };
 
   // A new token watching `keys` (duplicates are watched once), issued at
-  // `now_ms`.
-  Token watch(std::span<const WatchedKey> keys, int64_t now_ms);
+  // `now_ms`; with `expires` false, expireIdle() never releases it (its
+  // holder, a connection, releases it when it closes).
+  Token watch(std::span<const WatchedKey> keys, int64_t now_ms, bool expires = true);
   // Forgets the token (EXEC and UNWATCH do this). Unknown tokens are ignored.
   void release(Token token);
   // The token's keys, or nullptr if it is unknown (released or never issued).
@@ -100,8 +101,8 @@ class Watches {
 
   std::unordered_map<Token, TokenState> tokens_;
   std::array<KeyWatchers, kDatabases> watchers_;
-  // (issued at, token) in issue order, released ones included until they
-  // reach the front.
+  // (issued at, token) of the expiring tokens in issue order, released
+  // ones included until they reach the front.
   std::deque<std::pair<int64_t, Token>> issued_;
   std::random_device token_bits_;
 };

@@ -71,6 +71,18 @@ export class Admission {
   }
 
   /**
+   * A RESP connection (resp.ts): it takes a slot of the same max-connections
+   * until it closes, or gets Redis's refusal text if none is free (Redis
+   * answers that and closes the connection).
+   */
+  acceptResp(socket: Socket): string | undefined {
+    const connection: Connection = { socket, admitted: false };
+    if (!this.#tryAdmit(connection)) return tooManyConnections(this.#maxConnections);
+    socket.once('close', () => this.#admittedConnections--);
+    return undefined;
+  }
+
+  /**
    * Closes the connection of `peer` (a client that will not read what it
    * asked for holds server memory: Redis closes such a client too).
    */

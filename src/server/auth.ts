@@ -91,10 +91,39 @@ export class Authenticator {
     if (known && known[1] === generation) return known[0];
     return this.#verify(user, secret).then((ok) => {
       if (!ok) return this.#fail(peer, user, 'wrong secret, or no such user, or the user is off', WRONGPASS);
-      if (this.#known.size >= MAX_CACHED) this.#known.delete(this.#known.keys().next().value!);
-      this.#known.set(digest, [user, generation]);
+      this.#remember(digest, user, generation);
       return user;
     });
+  }
+
+  /**
+   * Whether `secret` is one of `user`'s secrets and the user is on (AUTH
+   * and HELLO ... AUTH on a RESP connection): at once when the credential
+   * is remembered, else a promise. A failure is audited; a check refused
+   * because too many are in progress counts as a failure.
+   */
+  verifyCredentials(peer: string, user: string, secret: string): boolean | Promise<boolean> {
+    const digest = createHash('sha256').update(user).update('\0').update(secret).digest('base64');
+    const generation = this.#hooks.aclGeneration();
+    const known = this.#known.get(digest);
+    if (known && known[1] === generation) return true;
+    const failed = (reason: string): boolean => {
+      this.#audit.authenticationFailed(peer, user, reason);
+      return false;
+    };
+    return this.#verify(user, secret).then(
+      (ok) => {
+        if (!ok) return failed('wrong secret, or no such user, or the user is off');
+        this.#remember(digest, user, generation);
+        return true;
+      },
+      (err: Error) => failed(err.message),
+    );
+  }
+
+  #remember(digest: string, user: string, generation: number): void {
+    if (this.#known.size >= MAX_CACHED) this.#known.delete(this.#known.keys().next().value!);
+    this.#known.set(digest, [user, generation]);
   }
 
   #withoutSecret(call: AuthCall, peer: string): string {

@@ -1,52 +1,58 @@
 /**
- * Blocked calls: Execute calls of blocking commands (BLPOP, BZPOPMIN,
- * BLMOVE, ...) that found nothing to serve and wait for a push.
+ * Blocked clients: blocking commands (BLPOP, BZPOPMIN, BLMOVE, ...) that
+ * found nothing to serve and wait for a push, from either front end: a
+ * gRPC Execute call or a RESP connection. A push from either protocol
+ * wakes either.
  *
  * The core never waits (Store::BlockRequest in native/core/store.h): a
  * blocking command that cannot serve answers null and says which keys it
- * would wait on and for how long. Here that null is held back and the call
- * parked in a FIFO queue per key. After every command or batch the server
- * runs (serveReady), the keys pushes made ready are taken from the core,
- * and the calls parked on them are served oldest first by running their
- * command again, unchanged: the core's serve-now path is the only place a
- * blocking command's semantics live.
+ * would wait on and for how long. Here the waiter is parked in a FIFO
+ * queue per key (of its database). After every command or batch the
+ * server runs (serveReady), the keys pushes made ready are taken from the
+ * core, and the waiters parked on them are served oldest first by running
+ * their command again, unchanged: the core's serve-now path is the only
+ * place a blocking command's semantics live.
  *
  * Invariants:
- *  - a parked call is in the queue of each of its keys exactly once, and
- *    in no queue once answered, timed out, cancelled or shut down;
- *  - the core tracks ready keys only while some call is parked;
- *  - a call is re-run only while it is still open (not cancelled, deadline
- *    not passed), so a call that ends while waiting consumes nothing.
+ *  - a parked waiter is in the queue of each of its keys exactly once, and
+ *    in no queue once answered, timed out, gone or shut down;
+ *  - the core tracks ready keys only while some waiter is parked;
+ *  - a waiter is re-run only while it is still there (not cancelled, its
+ *    connection open), so one that ends while waiting consumes nothing.
  */
-import * as grpc from '@grpc/grpc-js';
 import type { ServerHooks } from '../engine.js';
 
-/** Reply{null: Null{}}: field 6, length-delimited, empty (what a timeout answers). */
-const NULL_REPLY = Buffer.from([0x32, 0x00]);
-
-export interface BlockedCall {
-  readonly call: grpc.ServerUnaryCall<Buffer, Buffer>;
-  /** The ACL user the command runs as (again, when served). */
-  readonly user: string;
-  /** Answers the call: a Reply message, or the error text of a command error. */
-  readonly answer: (reply: Buffer | string) => void;
-  /** Ends the call with a status instead (the server is shutting down). */
-  readonly abort: (code: grpc.status, message: string) => void;
+/** One blocked command, whichever front end it came from. */
+export interface Waiter {
+  /**
+   * Runs the command again: 'served' (it answered), 'wait' (nothing for
+   * it: the key ran dry for its kind of waiter), 'skip' (the key holds
+   * another type now: it keeps waiting, the waiters behind it may be
+   * served, as in Redis 7.0).
+   */
+  retry(): 'served' | 'wait' | 'skip';
+  /** The timeout passed: answers the command's null. */
+  timeout(): void;
+  /** The server is shutting down. */
+  shutdown(): void;
+  /** The caller went away (cancelled call, closed connection). */
+  gone(): boolean;
 }
 
-interface Waiter extends BlockedCall {
+interface Parked {
+  readonly waiter: Waiter;
   readonly keys: string[];
   timer: ReturnType<typeof setTimeout> | undefined;
   done: boolean;
 }
 
-/** Map keys: binary-safe (latin1 maps every byte to one char). */
-const keyOf = (key: Buffer): string => key.toString('latin1');
+/** Queue keys: the database and the key, binary-safe (latin1 maps every byte to one char). */
+const keyOf = (db: number, key: Buffer): string => `${db}:${key.toString('latin1')}`;
 
 export class BlockedCalls {
   readonly #hooks: ServerHooks;
-  readonly #queues = new Map<string, Waiter[]>();
-  #parked = 0;
+  readonly #queues = new Map<string, Parked[]>();
+  readonly #parked = new Map<Waiter, Parked>();
 
   constructor(hooks: ServerHooks) {
     this.#hooks = hooks;
@@ -54,51 +60,60 @@ export class BlockedCalls {
   }
 
   get size(): number {
-    return this.#parked;
+    return this.#parked.size;
   }
 
-  /** Parks a call whose command blocked on `keys` for `timeoutMs` (0: for ever). */
-  park(blocked: BlockedCall, timeoutMs: number, keys: Buffer[]): void {
-    const waiter: Waiter = { ...blocked, keys: [...new Set(keys.map(keyOf))], timer: undefined, done: false };
-    for (const key of waiter.keys) {
+  /** Parks a waiter blocked on `keys` of database `db` for `timeoutMs` (0: for ever). */
+  park(waiter: Waiter, db: number, timeoutMs: number, keys: readonly Buffer[]): void {
+    const parked: Parked = { waiter, keys: [...new Set(keys.map((key) => keyOf(db, key)))], timer: undefined, done: false };
+    for (const key of parked.keys) {
       const queue = this.#queues.get(key);
-      if (queue) queue.push(waiter);
-      else this.#queues.set(key, [waiter]);
+      if (queue) queue.push(parked);
+      else this.#queues.set(key, [parked]);
     }
-    if (this.#parked++ === 0) this.#hooks.trackReadyKeys(true);
+    if (this.#parked.size === 0) this.#hooks.trackReadyKeys(true);
+    this.#parked.set(waiter, parked);
     if (timeoutMs > 0) {
       // setTimeout's limit is 2^31-1 ms (~24.8 days): longer waits re-arm.
       const arm = (remaining: number): void => {
         const step = Math.min(remaining, 2 ** 31 - 1);
-        waiter.timer = setTimeout(() => (remaining > step ? arm(remaining - step) : this.#finish(waiter, NULL_REPLY)), step);
+        parked.timer = setTimeout(() => {
+          if (remaining > step) {
+            arm(remaining - step);
+            return;
+          }
+          this.#remove(parked);
+          waiter.timeout();
+        }, step);
       };
       arm(timeoutMs);
     }
-    // A cancelled call or a passed deadline: grpc-js emits 'cancelled'.
-    blocked.call.once('cancelled', () => this.#remove(waiter));
+  }
+
+  /** Forgets a waiter (its caller went away); nothing if it is not parked. */
+  remove(waiter: Waiter): void {
+    const parked = this.#parked.get(waiter);
+    if (parked) this.#remove(parked);
   }
 
   /**
-   * Serves the calls parked on keys that received elements since the last
-   * call, oldest first, until each key runs dry. Serving can push to other
-   * keys (BLMOVE), so this repeats until no key is ready.
+   * Serves the waiters parked on keys that received elements since the
+   * last call, oldest first, until each key runs dry. Serving can push to
+   * other keys (BLMOVE), so this repeats until no key is ready.
    */
   serveReady(): void {
-    if (this.#parked === 0) return;
+    if (this.#parked.size === 0) return;
     for (let ready = this.#hooks.takeReadyKeys(); ready; ready = this.#hooks.takeReadyKeys()) {
-      for (const key of ready) this.#serveKey(keyOf(key));
-      if (this.#parked === 0) return;
+      for (const [db, key] of ready) this.#serveKey(keyOf(db, key));
+      if (this.#parked.size === 0) return;
     }
   }
 
-  /** Ends every parked call with UNAVAILABLE (the server is shutting down). */
+  /** Ends every waiter (the server is shutting down). */
   closeAll(): void {
-    for (const queue of [...this.#queues.values()]) {
-      for (const waiter of [...queue]) {
-        if (waiter.done) continue;
-        this.#remove(waiter);
-        waiter.abort(grpc.status.UNAVAILABLE, 'the server is shutting down');
-      }
+    for (const parked of [...this.#parked.values()]) {
+      this.#remove(parked);
+      parked.waiter.shutdown();
     }
   }
 
@@ -106,41 +121,33 @@ export class BlockedCalls {
     const queue = this.#queues.get(key);
     let i = 0;
     while (queue && i < queue.length) {
-      const waiter = queue[i]!;
-      if (waiter.call.cancelled) {
-        this.#remove(waiter);
+      const parked = queue[i]!;
+      if (parked.waiter.gone()) {
+        this.#remove(parked);
         continue;
       }
-      const reply = this.#hooks.execWire(waiter.call.request, waiter.user);
-      if (this.#hooks.takeBlockRequest()) return;  // nothing left on this key for its kind of waiter
-      if (typeof reply === 'string' && reply.startsWith('WRONGTYPE')) {
-        // The key now holds another type (a list waiter on a new sorted
-        // set, or the reverse): this waiter keeps waiting, as in Redis 7.0;
-        // the ones behind it may be served.
+      const outcome = parked.waiter.retry();
+      if (outcome === 'wait') return;  // nothing left on this key for its kind of waiter
+      if (outcome === 'skip') {
         i++;
         continue;
       }
-      this.#finish(waiter, reply);
+      this.#remove(parked);
     }
   }
 
-  #finish(waiter: Waiter, reply: Buffer | string): void {
-    if (waiter.done) return;
-    this.#remove(waiter);
-    waiter.answer(reply);
-  }
-
-  #remove(waiter: Waiter): void {
-    if (waiter.done) return;
-    waiter.done = true;
-    if (waiter.timer) clearTimeout(waiter.timer);
-    for (const key of waiter.keys) {
+  #remove(parked: Parked): void {
+    if (parked.done) return;
+    parked.done = true;
+    if (parked.timer) clearTimeout(parked.timer);
+    for (const key of parked.keys) {
       const queue = this.#queues.get(key);
       if (!queue) continue;
-      const at = queue.indexOf(waiter);
+      const at = queue.indexOf(parked);
       if (at >= 0) queue.splice(at, 1);
       if (queue.length === 0) this.#queues.delete(key);
     }
-    if (--this.#parked === 0) this.#hooks.trackReadyKeys(false);
+    this.#parked.delete(parked.waiter);
+    if (this.#parked.size === 0) this.#hooks.trackReadyKeys(false);
   }
 }

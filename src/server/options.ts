@@ -6,10 +6,13 @@
  * lfu-log-factor, ...) is accepted in all three places and applied with
  * CONFIG SET at startup; the server's own settings are port, host,
  * log-level, max-message-bytes, subscriber-buffer-bytes, the limits of
- * connections, calls and pending replies, aclfile and the tls-* ones
- * (named as Redis names them; see tls.ts and auth.ts).
+ * connections, calls and pending replies, aclfile, the tls-* ones (named
+ * as Redis names them; see tls.ts and auth.ts), and the RESP listener's
+ * resp-port, unixsocket, unixsocketperm and client-output-buffer-limit
+ * (resp.ts).
  */
 import { readFileSync } from 'node:fs';
+import { DEFAULT_OUTPUT_LIMITS, parseOutputLimits, type OutputLimits } from './resp.js';
 
 export interface ServerSettings {
   host: string;
@@ -48,6 +51,13 @@ export interface ServerSettings {
   tlsAuthClientsUser: 'off' | 'cn';
   /** The ACL file: users loaded at startup, written by ACL SAVE ("" for none). */
   aclfile: string;
+  /** The RESP listener's TCP port on `host` (-1: none, the default; 0: any free port). */
+  respPort: number;
+  /** The RESP listener's Unix socket ('' for none) and its permissions (octal, '' to leave them). */
+  unixsocket: string;
+  unixsocketperm: string;
+  /** RESP connections' output buffer limits per class (Redis's client-output-buffer-limit). */
+  clientOutputBufferLimit: OutputLimits;
   /** Store settings, applied with one CONFIG SET (a later source overrides an earlier one). */
   store: Map<string, string>;
 }
@@ -78,12 +88,17 @@ export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
   tlsAuthClients: 'yes',
   tlsAuthClientsUser: 'off',
   aclfile: '',
+  respPort: -1,
+  unixsocket: '',
+  unixsocketperm: '',
+  clientOutputBufferLimit: DEFAULT_OUTPUT_LIMITS,
 };
 
 const SERVER_KEYS = new Set([
   'host', 'port', 'log-level', 'max-message-bytes', 'subscriber-buffer-bytes', 'config',
   'max-connections', 'max-concurrent-calls', 'max-pending-replies', 'pending-replies-timeout-ms',
   'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file', 'tls-auth-clients', 'tls-auth-clients-user', 'aclfile',
+  'resp-port', 'unixsocket', 'unixsocketperm', 'client-output-buffer-limit',
 ]);
 const ENV_PREFIX = 'EMBERKV_';
 
@@ -107,12 +122,28 @@ function apply(settings: ServerSettings, name: string, value: string, where: str
     case 'host':
       settings.host = value;
       return;
-    case 'port': {
+    case 'port':
+    case 'resp-port': {
       const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${where}: port must be 0-65535, got '${value}'`);
-      settings.port = port;
+      if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`${where}: ${key} must be 0-65535, got '${value}'`);
+      if (key === 'port') settings.port = port;
+      else settings.respPort = port;
       return;
     }
+    case 'unixsocket':
+      settings.unixsocket = value;
+      return;
+    case 'unixsocketperm':
+      if (!/^[0-7]{3,4}$/.test(value)) throw new UsageError(`${where}: unixsocketperm must be octal permissions such as 700, got '${value}'`);
+      settings.unixsocketperm = value;
+      return;
+    case 'client-output-buffer-limit':
+      try {
+        settings.clientOutputBufferLimit = parseOutputLimits(value, settings.clientOutputBufferLimit);
+      } catch (err) {
+        throw new UsageError(`${where}: ${(err as Error).message}`);
+      }
+      return;
     case 'log-level':
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(value)) {
         throw new UsageError(`${where}: log-level must be one of fatal, error, warn, info, debug, trace, silent`);
@@ -253,6 +284,16 @@ and server reflection) on HOST:PORT (default ${DEFAULTS.host}:${DEFAULTS.port}).
   --host HOST              address to listen on
   --port PORT              port to listen on (0: any free port; the log says which)
   --log-level LEVEL        fatal, error, warn, info (default), debug, trace, silent
+  --resp-port PORT         also serve RESP (redis-cli, redis-benchmark, any Redis
+                           client) on HOST:PORT, TLS too with the tls-* files
+                           (default: off; 0: any free port)
+  --unixsocket PATH        also serve RESP on a Unix socket (plain)
+  --unixsocketperm MODE    its permissions, octal (e.g. 700)
+  --client-output-buffer-limit "CLASS HARD SOFT SECONDS ..."
+                           RESP connections whose unsent output passes HARD,
+                           or stays past SOFT for SECONDS, are closed; classes
+                           normal (default 0 0 0: none) and pubsub (default
+                           32mb 8mb 60), as Redis's
   --max-message-bytes N    largest gRPC message in or out (default ${DEFAULTS.maxMessageBytes})
   --subscriber-buffer-bytes N
                            pending message bytes after which a slow subscriber

@@ -31,7 +31,6 @@ export class SubscriberHub {
   readonly #limitBytes: number;
   readonly #log: Logger;
   readonly #subscribers = new Map<number, Subscriber>();
-  #nextId = 1;
 
   constructor(hooks: ServerHooks, limitBytes: number, log: Logger) {
     this.#hooks = hooks;
@@ -41,7 +40,9 @@ export class SubscriberHub {
 
   /** A new Subscribe call: registers its subscriptions, then confirms them. */
   add(call: grpc.ServerWritableStream<SubscribeRequest, object>): void {
-    const id = this.#nextId++;
+    // Numbered from the RESP connections' counter: the core's registry
+    // knows both kinds of subscriber by number.
+    const id = this.#hooks.newClientId();
     const { channels, patterns } = call.request;
     if (channels.length + patterns.length === 0) {
       call.emit('error', Object.assign(new Error('Subscribe needs at least one channel or pattern'), {

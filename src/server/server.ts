@@ -27,10 +27,11 @@ import type { ServerSettings } from './options.js';
 import { Admission } from './admission.js';
 import { AuditLog } from './audit.js';
 import { Authenticator, loadUsers } from './auth.js';
-import { BlockedCalls } from './blocking.js';
+import { BlockedCalls, type Waiter } from './blocking.js';
 import { Durability } from './durability.js';
 import { SubscriberHub, type SubscribeRequest } from './pubsub.js';
 import { ReplyBacklog } from './reply-backlog.js';
+import { RespServer } from './resp.js';
 import { statusForError } from './status.js';
 import { peerIdentity, serverTls } from './tls.js';
 import { TYPED_RPCS } from './typed.js';
@@ -39,12 +40,17 @@ export interface RunningServer {
   readonly engine: Engine;
   /** The port actually bound (settings.port may be 0: any free port). */
   readonly port: number;
+  /** The RESP listener's TCP port bound, or -1 if it has none. */
+  readonly respPort: number;
   /**
    * Stops accepting calls, lets in-flight calls finish (up to
    * `graceMs`, then cancels them), and closes the engine.
    */
   close(graceMs?: number): Promise<void>;
 }
+
+/** Reply{null: Null{}}: field 6, length-delimited, empty (a timed-out blocking command's answer). */
+const NULL_REPLY = Buffer.from([0x32, 0x00]);
 
 /** Exec's ABORTED message (Redis answers EXEC with a null there). */
 const WATCH_CONFLICT =
@@ -197,12 +203,18 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   const durability = new Durability(hooks, log);
   const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
   const blocked = new BlockedCalls(hooks);
+  let resp: RespServer | undefined;
   // After anything that ran commands: log what the audit asks for,
-  // deliver what PUBLISH queued, serve the calls blocked on keys that
-  // received elements.
-  const afterRun = (peer: string): void => {
+  // deliver what PUBLISH queued (to RESP subscribers first: they take
+  // theirs from the core's outbox, the gRPC streams the rest), serve the
+  // clients blocked on keys that received elements.
+  const flushEffects = (peer: string): void => {
     audit.flush(peer);
+    resp?.deliver();
     hub.flush();
+  };
+  const afterRun = (peer: string): void => {
+    flushEffects(peer);
     blocked.serveReady();
   };
 
@@ -347,17 +359,23 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
           if (wait) {
             // A blocking command with nothing to serve: its null is held
             // back until a push serves it or it times out.
-            log.debug({ peer, timeoutMs: wait[0], keys: wait[1].length }, 'blocked');
-            blocked.park(
-              {
-                call,
-                user,
-                answer: (served) => answerExecute(peer, callback, served),
-                abort: (code, message) => callback(serviceError(code, message)),
+            const [timeoutMs, keys, db] = wait;
+            log.debug({ peer, timeoutMs, keys: keys.length }, 'blocked');
+            const waiter: Waiter = {
+              retry: () => {
+                const served = hooks.execWire(call.request, user);
+                if (hooks.takeBlockRequest()) return 'wait';
+                if (typeof served === 'string' && served.startsWith('WRONGTYPE')) return 'skip';
+                answerExecute(peer, callback, served);
+                return 'served';
               },
-              wait[0],
-              wait[1],
-            );
+              timeout: () => answerExecute(peer, callback, NULL_REPLY),
+              shutdown: () => callback(serviceError(grpc.status.UNAVAILABLE, 'the server is shutting down')),
+              gone: () => call.cancelled,
+            };
+            blocked.park(waiter, db, timeoutMs, keys);
+            // A cancelled call or a passed deadline: grpc-js emits 'cancelled'.
+            call.once('cancelled', () => blocked.remove(waiter));
             return;
           }
           afterRun(peer);
@@ -509,6 +527,34 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   listener.on('error', (err) => log.error({ error: err.message }, 'accepting a connection failed'));
   log.info({ host: settings.host, port, ...tls.summary }, 'emberkv-server listening');
 
+  let respPort = -1;
+  if (settings.respPort >= 0 || settings.unixsocket) {
+    resp = new RespServer(
+      {
+        host: settings.host,
+        port: settings.respPort,
+        unixsocket: settings.unixsocket,
+        unixsocketperm: settings.unixsocketperm,
+        tls: tls.node,
+        userFromCertificate: settings.tlsAuthClientsUser === 'cn',
+        outputLimits: settings.clientOutputBufferLimit,
+      },
+      { hooks, auth, durability, blocked, admission, log, flushEffects },
+    );
+    try {
+      respPort = await resp.listen();
+    } catch (err) {
+      listener.close();
+      server.forceShutdown();
+      engine.close();
+      throw err;
+    }
+    log.info(
+      { host: settings.host, respPort, unixsocket: settings.unixsocket || undefined, tls: Boolean(tls.node) },
+      'emberkv-server listening for RESP',
+    );
+  }
+
   /** With save rules set, a last SAVE once every call is done (as Redis's SIGTERM). */
   const saveOnShutdown = (): void => {
     const [, rules] = engine.call('CONFIG', 'GET', 'save') as string[];
@@ -527,11 +573,13 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   return {
     engine,
     port,
+    respPort,
     close(graceMs = 10_000) {
       closing ??= new Promise<void>((resolve) => {
         health.setStatus('', 'NOT_SERVING');
         health.setStatus(SERVICE_NAME, 'NOT_SERVING');
         listener.close();  // no new connections; grpc-js closes the live ones
+        resp?.close();
         hub.closeAll();  // subscriptions never finish on their own
         blocked.closeAll();  // nor do calls blocked for ever
         const force = setTimeout(() => {

@@ -14,7 +14,7 @@
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { PeerCertificate } from 'node:tls';
+import type { PeerCertificate, TlsOptions } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { ServerSettings } from './options.js';
 
@@ -22,6 +22,8 @@ export interface ServerTls {
   credentials: grpc.ServerCredentials;
   /** What the startup log says about TLS. */
   summary: { tls: boolean; clientCertificates?: 'required' | 'optional' | 'not requested' };
+  /** The same for Node's tls module (the RESP listener), or undefined without TLS. */
+  node?: TlsOptions;
 }
 
 function readPem(file: string, setting: string): Buffer {
@@ -67,14 +69,26 @@ export function serverTls(settings: ServerSettings): ServerTls {
   if (!settings.tlsCaCertFile || settings.tlsAuthClients === 'no') {
     // grpc-js puts the system roots in the context when given no CA; no
     // client certificate is requested, so they verify nothing here.
-    return { credentials: grpc.ServerCredentials.createSsl(null, pair, false), summary: { tls: true, clientCertificates: 'not requested' } };
+    return {
+      credentials: grpc.ServerCredentials.createSsl(null, pair, false),
+      summary: { tls: true, clientCertificates: 'not requested' },
+      node: { cert, key },
+    };
   }
   const ca = readPem(settings.tlsCaCertFile, 'tls-ca-cert-file');
   parseCertificates(ca, settings.tlsCaCertFile, 'tls-ca-cert-file');
   if (settings.tlsAuthClients === 'yes') {
-    return { credentials: grpc.ServerCredentials.createSsl(ca, pair, true), summary: { tls: true, clientCertificates: 'required' } };
+    return {
+      credentials: grpc.ServerCredentials.createSsl(ca, pair, true),
+      summary: { tls: true, clientCertificates: 'required' },
+      node: { cert, key, ca, requestCert: true, rejectUnauthorized: true },
+    };
   }
-  return { credentials: optionalClientCertificates(ca, cert, key), summary: { tls: true, clientCertificates: 'optional' } };
+  return {
+    credentials: optionalClientCertificates(ca, cert, key),
+    summary: { tls: true, clientCertificates: 'optional' },
+    node: { cert, key, ca, requestCert: true, rejectUnauthorized: false },
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
-// The pub/sub command family: PUBLISH and PUBSUB CHANNELS / NUMSUB /
-// NUMPAT / SHARDCHANNELS / SHARDNUMSUB / HELP, with the table that declares
-// them. Subscriptions belong to the front ends' subscriber streams (gRPC
-// Subscribe); the registry they share with these commands is pubsub.h.
+// The pub/sub command family: PUBLISH, PUBSUB CHANNELS / NUMSUB /
+// NUMPAT / SHARDCHANNELS / SHARDNUMSUB / HELP, and a RESP connection's
+// SUBSCRIBE / PSUBSCRIBE / UNSUBSCRIBE / PUNSUBSCRIBE, with the table that
+// declares them. The registry of subscriptions (pubsub.h) knows a RESP
+// connection and a gRPC Subscribe stream alike by a number; the
+// connection's counts are in its session (session.h).
 // emberkv has no sharded pub/sub (SSUBSCRIBE), so the SHARD* subcommands
 // truthfully report no shard channels.
 #include <optional>
@@ -12,6 +14,7 @@
 #include "../command_table.h"
 #include "../errors.h"
 #include "../pubsub.h"
+#include "../session.h"
 #include "../store.h"
 
 namespace ember {
@@ -21,6 +24,62 @@ namespace {
 // subscriptions both count, as in Redis).
 void publishCommand(CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(ctx.store.pubsub().publish(ctx.arg(1), ctx.arg(2))));
+}
+
+// One confirmation per channel, as Redis sends them: a push of the action,
+// the channel (or null when unsubscribing from nothing) and the number of
+// subscriptions the connection has left.
+void confirm(CommandContext& ctx, std::string_view action, std::optional<ByteView> name) {
+  ctx.reply.push(3);
+  ctx.reply.bulk(action);
+  if (name) {
+    ctx.reply.bulk(*name);
+  } else {
+    ctx.reply.null();
+  }
+  ctx.reply.integer(static_cast<int64_t>(ctx.session->subscriptions()));
+}
+
+bool noSession(CommandContext& ctx) {
+  if (ctx.session) return false;
+  std::string name(ctx.command.name);
+  for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  ctx.reply.error("ERR " + name + " needs a RESP connection (emberkv's gRPC API has the Subscribe call instead)");
+  return true;
+}
+
+// SUBSCRIBE channel ... / PSUBSCRIBE pattern ...
+template <bool kPatterns>
+void subscribeCommand(CommandContext& ctx) {
+  if (noSession(ctx)) return;
+  PubSub& pubsub = ctx.store.pubsub();
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    const bool added = kPatterns ? pubsub.psubscribe(ctx.session->id, ctx.arg(i)) : pubsub.subscribe(ctx.session->id, ctx.arg(i));
+    if (added) (kPatterns ? ctx.session->pattern_count : ctx.session->channel_count)++;
+    confirm(ctx, kPatterns ? "psubscribe" : "subscribe", ctx.arg(i));
+  }
+}
+
+// UNSUBSCRIBE [channel ...] / PUNSUBSCRIBE [pattern ...]: without names,
+// from all of them.
+template <bool kPatterns>
+void unsubscribeCommand(CommandContext& ctx) {
+  if (noSession(ctx)) return;
+  PubSub& pubsub = ctx.store.pubsub();
+  const std::string_view action = kPatterns ? "punsubscribe" : "unsubscribe";
+  size_t& count = kPatterns ? ctx.session->pattern_count : ctx.session->channel_count;
+  auto drop = [&](ByteView name) {
+    const bool removed = kPatterns ? pubsub.punsubscribe(ctx.session->id, name) : pubsub.unsubscribe(ctx.session->id, name);
+    if (removed) count--;
+    confirm(ctx, action, name);
+  };
+  if (ctx.argc() > 1) {
+    for (size_t i = 1; i < ctx.argc(); i++) drop(ctx.arg(i));
+    return;
+  }
+  const std::vector<std::string> all = kPatterns ? pubsub.patternsOf(ctx.session->id) : pubsub.channelsOf(ctx.session->id);
+  if (all.empty()) return confirm(ctx, action, std::nullopt);
+  for (const std::string& name : all) drop(name);
 }
 
 // The error Redis's pubsubCommand gives a subcommand with too many arguments.
@@ -99,6 +158,11 @@ constexpr CommandSpec kPubsubSubcommands[] = {
 constexpr CommandSpec kPubsubCommands[] = {
     {"publish", 3, kPubsubFlags | kCmdFast, kAclPubsub | kAclFast, KeyPositions{}, publishCommand},
     {"pubsub", -2, 0, kAclSlow, KeyPositions{}, nullptr, kPubsubSubcommands},
+    {"subscribe", -2, kPubsubFlags | kCmdNoScript, kAclPubsub | kAclSlow, KeyPositions{}, subscribeCommand<false>},
+    {"psubscribe", -2, kPubsubFlags | kCmdNoScript, kAclPubsub | kAclSlow, KeyPositions{}, subscribeCommand<true>},
+    {"unsubscribe", -1, kPubsubFlags | kCmdNoScript, kAclPubsub | kAclSlow, KeyPositions{}, unsubscribeCommand<false>},
+    {"punsubscribe", -1, kPubsubFlags | kCmdNoScript, kAclPubsub | kAclSlow, KeyPositions{},
+     unsubscribeCommand<true>},
 };
 
 }  // namespace

@@ -29,12 +29,12 @@
 #include "../glob.h"
 #include "../keyspace.h"
 #include "../numbers.h"
+#include "../session.h"
 #include "../store.h"
 
 namespace ember {
 namespace {
 
-constexpr std::string_view kRedisVersion = "7.0.15";
 constexpr std::string_view kEmberVersion = "0.1.0";
 
 int64_t processId() {
@@ -50,6 +50,12 @@ int64_t processId() {
 
 void pingCommand(CommandContext& ctx) {
   if (ctx.argc() > 2) return ctx.reply.error(err::wrongArity(ctx.command.name));
+  if (ctx.session && ctx.session->subscriptions() > 0 && ctx.session->protocol == 2) {
+    // A RESP2 subscriber's PING answers in the shape of a message.
+    ctx.reply.array(2);
+    ctx.reply.bulk("pong");
+    return ctx.reply.bulk(ctx.argc() == 2 ? ctx.arg(1) : ByteView());
+  }
   if (ctx.argc() == 1) return ctx.reply.simple("PONG");
   ctx.reply.bulk(ctx.arg(1));
 }
