@@ -99,8 +99,11 @@ export interface NativeStore {
    * was broken (nothing ran); throws on a malformed message.
    */
   execTransaction(message: Uint8Array, user?: string): Buffer | string | null;
-  /** A WATCH token for these keys (database 0); with `user`, the NOPERM text if it may not read one. */
-  watch(keys: readonly Uint8Array[], user?: string): number | string;
+  /**
+   * A WATCH token for these keys of database `db` (default 0; 0..15, else
+   * a RangeError); with `user`, the NOPERM text if it may not read one.
+   */
+  watch(keys: readonly Uint8Array[], user?: string, db?: number): number | string;
   /** Forgets a WATCH token. */
   unwatch(token: number): void;
   /** Blocking commands that cannot serve record what they would wait for (the server's mode). */
@@ -193,16 +196,19 @@ export interface NativeStore {
 
 interface NativeAddon {
   createStore(): NativeStore;
-  /** A CommandBatch message of the commands (each: name, then arguments). */
-  encodeCommandBatch(commands: readonly (readonly NativeArgument[])[], id: number): Buffer;
+  /**
+   * A CommandBatch (or Transaction) message of the commands (each: name,
+   * then arguments), to run in database `db` (default 0).
+   */
+  encodeCommandBatch(commands: readonly (readonly NativeArgument[])[], id: number, db?: number): Buffer;
   /**
    * The replies of a ReplyBatch message as JS values (bulk strings as
    * strings, or Buffers); an error reply is an EmberError in the array,
    * not thrown. Throws on a malformed message.
    */
   decodeReplyBatch(message: Uint8Array, bulkAsBuffer: boolean): unknown[];
-  /** A Command message (a unary Execute's request). */
-  encodeCommand(command: readonly NativeArgument[]): Buffer;
+  /** A Command message (a unary Execute's request), to run in database `db` (default 0). */
+  encodeCommand(command: readonly NativeArgument[], db?: number): Buffer;
   /** A Reply message as a JS value (an error reply as an EmberError value). */
   decodeReply(message: Uint8Array, bulkAsBuffer: boolean): unknown;
   commands(): CommandDescription[];

@@ -231,14 +231,30 @@ bool readKeys(napi_env env, napi_value array, std::vector<ByteView>& keys) {
   return true;
 }
 
-// watch(keys, user?): a new WATCH token (a positive integer) for these
-// keys of database 0; with `user`, the NOPERM text (a string) instead if
-// the user may not read one of them.
+// watch(keys, user?, db?): a new WATCH token (a positive integer) for
+// these keys of database `db` (default 0; an integer below
+// Store::kDatabases, else a RangeError: the server checks it first); with
+// `user`, the NOPERM text (a string) instead if the user may not read one
+// of them.
 napi_value Watch(napi_env env, napi_callback_info info) {
   Call call;
   if (!call.read(env, info)) return nullptr;
   std::vector<ByteView> keys;
   if (call.argc < 1 || !readKeys(env, call.args[0], keys)) return nullptr;
+  int32_t db = 0;
+  if (call.argc > 2) {
+    napi_valuetype type;
+    napi_typeof(env, call.args[2], &type);
+    double value = 0;
+    if (type != napi_undefined) {
+      if (type != napi_number || napi_get_value_double(env, call.args[2], &value) != napi_ok ||
+          !(value >= 0 && value < Store::kDatabases) || value != static_cast<int32_t>(value)) {
+        napi_throw_range_error(env, nullptr, "watch: db must be an integer from 0 to 15");
+        return nullptr;
+      }
+      db = static_cast<int32_t>(value);
+    }
+  }
   UserScope user;
   if (!enterUser(env, call, 1, user)) return nullptr;
   napi_value out;
@@ -250,7 +266,7 @@ napi_value Watch(napi_env env, napi_callback_info info) {
       }
     }
   }
-  const Watches::Token token = call.handle->store->watch(0, keys);
+  const Watches::Token token = call.handle->store->watch(db, keys);
   napi_create_double(env, static_cast<double>(token), &out);
   return out;
 }

@@ -57,6 +57,21 @@ bool readMessage(const Napi::CallbackInfo& info, const char* usage, ByteView* me
   return true;
 }
 
+// The optional db argument at `at` of an encoder (undefined: 0); false
+// after throwing. The client validated it already: this guards the
+// conversion to uint32.
+bool readDb(const Napi::CallbackInfo& info, size_t at, uint32_t* db) {
+  *db = 0;
+  if (info.Length() <= at || info[at].IsUndefined()) return true;
+  const double value = info[at].IsNumber() ? info[at].As<Napi::Number>().DoubleValue() : -1;
+  if (!(value >= 0 && value <= UINT32_MAX) || value != static_cast<double>(static_cast<uint32_t>(value))) {
+    Napi::RangeError::New(info.Env(), "emberkv: db must be a non-negative integer").ThrowAsJavaScriptException();
+    return false;
+  }
+  *db = static_cast<uint32_t>(value);
+  return true;
+}
+
 }  // namespace
 
 Napi::Value EncodeCommandBatch(const Napi::CallbackInfo& info) {
@@ -68,13 +83,15 @@ Napi::Value EncodeCommandBatch(const Napi::CallbackInfo& info) {
   }
   Napi::Array commands = info[0].As<Napi::Array>();
   const double id = info[1].As<Napi::Number>().DoubleValue();
+  uint32_t db = 0;
+  if (!readDb(info, 2, &db)) return env.Undefined();
   proto::CommandBatchWriter writer;
   ArgumentList args;
   for (uint32_t i = 0; i < commands.Length(); i++) {
     if (!readCommand(env, commands[i], args)) return env.Undefined();
     writer.add(args.views());
   }
-  const std::string& message = writer.finish(static_cast<uint64_t>(id));
+  const std::string& message = writer.finish(static_cast<uint64_t>(id), db);
   return Napi::Buffer<char>::Copy(env, message.data(), message.size());
 }
 
@@ -87,8 +104,10 @@ Napi::Value EncodeCommand(const Napi::CallbackInfo& info) {
     }
     return env.Undefined();
   }
+  uint32_t db = 0;
+  if (!readDb(info, 1, &db)) return env.Undefined();
   std::string message;
-  proto::encodeCommand(args.views(), message);
+  proto::encodeCommand(args.views(), message, db);
   return Napi::Buffer<char>::Copy(env, message.data(), message.size());
 }
 

@@ -8,10 +8,11 @@
 
 namespace ember::binding {
 
-// encodeCommandBatch(commands, id): commands is an array of arrays (name,
-// then arguments, each a string, Buffer, Uint8Array, number or bigint).
-// Returns the CommandBatch message as a Buffer; throws a TypeError naming a
-// bad argument.
+// encodeCommandBatch(commands, id, db?): commands is an array of arrays
+// (name, then arguments, each a string, Buffer, Uint8Array, number or
+// bigint); db (default 0) is the database they run in. Returns the
+// CommandBatch (or Transaction: id is then the WATCH token) message as a
+// Buffer; throws a TypeError naming a bad argument.
 Napi::Value EncodeCommandBatch(const Napi::CallbackInfo& info);
 
 // decodeReplyBatch(message, bulkAsBuffer): the replies as an array of JS
@@ -19,8 +20,9 @@ Napi::Value EncodeCommandBatch(const Napi::CallbackInfo& info);
 // Error if the message is malformed.
 Napi::Value DecodeReplyBatch(const Napi::CallbackInfo& info);
 
-// encodeCommand(command): one command (name, then arguments) as a Command
-// message (a unary Execute's request).
+// encodeCommand(command, db?): one command (name, then arguments) as a
+// Command message (a unary Execute's request), to run in database db
+// (default 0).
 Napi::Value EncodeCommand(const Napi::CallbackInfo& info);
 
 // decodeReply(message, bulkAsBuffer): a Reply message as a JS value (an

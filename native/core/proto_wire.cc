@@ -53,6 +53,8 @@ constexpr char kPairValueTag = tagByte(2, kLengthDelimited);
 constexpr char kNameTag = tagByte(1, kLengthDelimited);
 constexpr char kArgTag = tagByte(2, kLengthDelimited);
 constexpr char kBatchIdTag = tagByte(2, kVarint);
+constexpr char kDbTag = tagByte(3, kVarint);  // Command.db, CommandBatch.db
+constexpr uint32_t kDbField = 3;
 
 char* putVarint(char* p, uint64_t v) { return p + encodeVarint(v, p); }
 
@@ -407,6 +409,14 @@ std::string& appendBatchId(std::string& buf, uint64_t id) {
   return buf;
 }
 
+std::string& appendDb(std::string& buf, uint32_t db) {
+  if (db != 0) {  // proto3 leaves the default out
+    buf.push_back(kDbTag);
+    appendVarint(buf, db);
+  }
+  return buf;
+}
+
 }  // namespace
 
 void encodeReply(std::string_view reply_stream, std::string& out) {
@@ -443,11 +453,12 @@ char* putCommandBody(char* p, std::span<const ByteView> argv) {
 
 }  // namespace
 
-void encodeCommand(std::span<const ByteView> argv, std::string& out) {
+void encodeCommand(std::span<const ByteView> argv, std::string& out, uint32_t db) {
   size_t start = out.size();
   out.resize(start + commandBodySize(argv));
   [[maybe_unused]] char* end = putCommandBody(out.data() + start, argv);
   assert(end == out.data() + out.size());
+  appendDb(out, db);
 }
 
 void CommandBatchWriter::add(std::span<const ByteView> argv) {
@@ -460,7 +471,7 @@ void CommandBatchWriter::add(std::span<const ByteView> argv) {
   assert(end == buf_.data() + buf_.size());
 }
 
-std::string& CommandBatchWriter::finish(uint64_t id) { return appendBatchId(buf_, id); }
+std::string& CommandBatchWriter::finish(uint64_t id, uint32_t db) { return appendDb(appendBatchId(buf_, id), db); }
 
 // ---------------------------------------------------------------------------
 // Decoding: a bounds-checked field reader
@@ -610,9 +621,10 @@ const unsigned char* bytesOf(ByteView message) {
 
 // Appends one Command's argv (name first, even when it comes after its args
 // or not at all) to `out`, unless its argv is longer than
-// limits.max_command_args.
+// limits.max_command_args. With `db`, the Command's db field goes there
+// (a single Command); without, it is skipped (a Command in a batch).
 bool decodeCommandBody(const unsigned char* p, const unsigned char* end, DecodeState& state,
-                       const DecodeLimits& limits, DecodedCommands& out) {
+                       const DecodeLimits& limits, DecodedCommands& out, uint32_t* db = nullptr) {
   size_t name_index = out.argv.size();
   if (name_index > UINT32_MAX) return state.fail(p, "too many arguments");
   out.starts.push_back(static_cast<uint32_t>(name_index));
@@ -621,6 +633,10 @@ bool decodeCommandBody(const unsigned char* p, const unsigned char* end, DecodeS
   FieldReader reader(p, end, &state);
   Field f;
   while (reader.next(f)) {
+    if (db && f.number == kDbField && f.wire_type == kVarint) {
+      *db = static_cast<uint32_t>(f.value);  // a uint32: the low 32 bits, as protobuf reads it
+      continue;
+    }
     if (f.wire_type != kLengthDelimited) continue;  // unknown, or a known field mistyped
     if (f.number == 1) {
       out.argv[name_index] = f.bytes();  // a singular field: the last one wins
@@ -637,7 +653,10 @@ bool decodeCommandBody(const unsigned char* p, const unsigned char* end, DecodeS
   return true;
 }
 
-std::optional<std::string> finishCommands(DecodeState& state, DecodedCommands& out) {
+// Checks the db the message chose (once it is fully read: the last value
+// wins), then reports the first problem, if any.
+std::optional<std::string> finishCommands(DecodeState& state, const DecodeLimits& limits, DecodedCommands& out) {
+  if (out.db >= limits.databases) state.exceed(std::string(err::kDbIndexOutOfRange));
   if (!state.failed()) return std::nullopt;
   out.clear();
   return state.errorText();
@@ -661,21 +680,23 @@ std::optional<std::string> decodeCommandBatch(ByteView message, DecodedCommands&
       if (!decodeCommandBody(f.data, f.dataEnd(), state, limits, out)) break;
     } else if (f.number == 2 && f.wire_type == kVarint) {
       out.id = f.value;
+    } else if (f.number == kDbField && f.wire_type == kVarint) {
+      out.db = static_cast<uint32_t>(f.value);  // a uint32: the low 32 bits, as protobuf reads it
     }
   }
   if (commands > limits.max_batch_commands) {
     state.exceed(err::overProtocolLimit("too many commands in one batch", commands, "max-batch-commands",
                                         limits.max_batch_commands));
   }
-  return finishCommands(state, out);
+  return finishCommands(state, limits, out);
 }
 
 std::optional<std::string> decodeCommand(ByteView message, DecodedCommands& out, const DecodeLimits& limits) {
   out.clear();
   const unsigned char* p = bytesOf(message);
   DecodeState state{p, "Command"};
-  decodeCommandBody(p, p + message.size(), state, limits, out);
-  return finishCommands(state, out);
+  decodeCommandBody(p, p + message.size(), state, limits, out, &out.db);
+  return finishCommands(state, limits, out);
 }
 
 // ---------------------------------------------------------------------------

@@ -4,8 +4,9 @@
 // encodes the replies without building one JS object per command.
 //
 // Messages handled (field number = wire type):
-//   Command      { name 1 = bytes, args 2 = repeated bytes }
-//   CommandBatch { commands 1 = repeated Command, id 2 = uint64 }
+//   Command      { name 1 = bytes, args 2 = repeated bytes, db 3 = uint32 }
+//   CommandBatch { commands 1 = repeated Command, id 2 = uint64, db 3 = uint32 }
+//                  (a Transaction has the same fields: its id is the WATCH token)
 //   Reply        { oneof: simple 1 = string, error 2 = string,
 //                  integer 3 = sint64 (zigzag varint), double_value 4 = fixed64,
 //                  bulk 5 = bytes, null 6 = Null {}, array 7 = ReplyList,
@@ -25,9 +26,10 @@
 // - Decoding follows protobuf's rules: fields may come in any order and
 //   interleave; unknown fields (wire types 0, 1, 2, 5) and known fields with
 //   an unexpected wire type are skipped; the last value of a singular field
-//   wins; of a oneof, the last field set wins; repeated occurrences of a
-//   singular message field merge (a ReplyPair's key sent twice, or a Reply's
-//   array sent twice in a row, concatenate as protobuf would). Fields that a
+//   wins; a uint32 (db) sent as a wider varint keeps its low 32 bits; of a
+//   oneof, the last field set wins; repeated occurrences of a singular
+//   message field merge (a ReplyPair's key sent twice, or a Reply's array
+//   sent twice in a row, concatenate as protobuf would). Fields that a
 //   later oneof field overrides are still parsed, so malformed bytes inside
 //   them are rejected just as protobuf rejects them.
 // - Deliberate deviations: groups (wire types 3 and 4) are errors, even in
@@ -64,10 +66,16 @@ inline constexpr size_t kMaxReplyDepth = 64;
 // Commands decoded from a CommandBatch or a single Command: views into the
 // message bytes (no copies), valid while those bytes live. The argv of
 // command i is its name, then its arguments.
+//
+// `db` is the database every command runs in: a single Command's own db,
+// or the CommandBatch's db for all of its commands (a Command inside a
+// batch has its db field ignored: the batch chooses, as one SELECT before
+// a Redis pipeline would).
 struct DecodedCommands {
   std::vector<ByteView> argv;    // every command's argv, back to back
   std::vector<uint32_t> starts;  // index in argv where each command starts
   uint64_t id = 0;               // CommandBatch.id (0 for a single Command)
+  uint32_t db = 0;               // Command.db / CommandBatch.db
 
   size_t size() const { return starts.size(); }
   std::span<const ByteView> command(size_t i) const {
@@ -78,17 +86,22 @@ struct DecodedCommands {
     argv.clear();
     starts.clear();
     id = 0;
+    db = 0;
   }
 };
 
 // The server's bounds on what one message may ask for (the store's
-// max-command-args and max-batch-commands), checked while decoding: a
-// command's argv (its name included) and a batch's commands are counted
-// before each is stored, so a message over a limit costs no allocation
-// beyond the limit and decodes to nothing. The defaults bound nothing.
+// max-command-args and max-batch-commands, and its number of databases),
+// checked while decoding: a command's argv (its name included) and a
+// batch's commands are counted before each is stored, so a message over a
+// limit costs no allocation beyond the limit and decodes to nothing. A db
+// at or past `databases` refuses the whole message with SELECT's error,
+// "ERR DB index is out of range": none of its commands runs in a database
+// the sender did not mean. The defaults bound nothing.
 struct DecodeLimits {
   uint64_t max_command_args = UINT64_MAX;
   uint64_t max_batch_commands = UINT64_MAX;
+  uint64_t databases = UINT64_MAX;
 };
 
 // Each returns std::nullopt on success, or the error text on malformed input
@@ -177,8 +190,8 @@ std::optional<std::string> decodeReplyBatch(ByteView message, ReplyBuilder& out,
 //
 // Appends the body of a Command: argv[0] is the name, the rest its args. An
 // empty name is omitted (proto3 writes no default scalar); every arg is
-// written, empty ones included.
-void encodeCommand(std::span<const ByteView> argv, std::string& out);
+// written, empty ones included; db only when non-zero.
+void encodeCommand(std::span<const ByteView> argv, std::string& out, uint32_t db = 0);
 
 // Builds a CommandBatch: add each command's argv in order, then finish.
 // clear() starts the next batch.
@@ -186,8 +199,9 @@ class CommandBatchWriter {
  public:
   // Appends field 1 (a Command, length-delimited).
   void add(std::span<const ByteView> argv);
-  // Appends field 2 (id) if non-zero; returns the message bytes.
-  std::string& finish(uint64_t id);
+  // Appends field 2 (id) and field 3 (db), each if non-zero; returns the
+  // message bytes.
+  std::string& finish(uint64_t id, uint32_t db = 0);
   void clear() { buf_.clear(); }
 
  private:

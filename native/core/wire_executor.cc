@@ -9,13 +9,15 @@ namespace ember {
 
 proto::DecodeLimits WireExecutor::limits() const {
   const StoreConfig& config = store_.config();
-  return {static_cast<uint64_t>(config.max_command_args), static_cast<uint64_t>(config.max_batch_commands)};
+  return {static_cast<uint64_t>(config.max_command_args), static_cast<uint64_t>(config.max_batch_commands),
+          static_cast<uint64_t>(Store::kDatabases)};
 }
 
 void WireExecutor::run(size_t i) {
   reply_.clear();
   try {
-    store_.execute(commands_.command(i), reply_);
+    // The decoder refused any db past the store's databases.
+    store_.execute(commands_.command(i), reply_, static_cast<int>(commands_.db));
   } catch (const std::bad_alloc&) {
     // The command could not get memory midway: answer it, keep the others.
     reply_.clear();
@@ -67,22 +69,20 @@ std::optional<std::string> WireExecutor::executeTransaction(ByteView message, st
       return std::nullopt;
     }
   }
-  if (token && store_.watchBroken(token)) {
-    store_.unwatch(token);
+  writer_.clear();
+  // All of the transaction's effects are one record of the log: replay
+  // applies all of them or (cut short by a crash) none.
+  const std::span<const Watches::Token> tokens(&token, token ? 1 : 0);
+  const Store::TransactionResult result = store_.runTransaction(tokens, commands_.size(), [&](size_t i) {
+    run(i);
+    writer_.add(reply_.bytes());
+  });
+  if (result == Store::TransactionResult::kWatchBroken) {
     outcome = TransactionOutcome::kAborted;
     out.clear();
     return std::nullopt;
   }
-  writer_.clear();
-  // All of the transaction's effects are one record of the log: replay
-  // applies all of them or (cut short by a crash) none.
-  Store::EffectsScope effects(store_);
-  for (size_t i = 0; i < commands_.size(); i++) {
-    run(i);
-    writer_.add(reply_.bytes());
-  }
-  if (token) store_.unwatch(token);
-  if (!effects.finish()) {
+  if (result == Store::TransactionResult::kNotDurable) {
     // It ran, but the log could not take it: not acknowledged.
     outcome = TransactionOutcome::kRejected;
     out = store_.aofWriteError();

@@ -7,6 +7,12 @@
 // (an error included) in its place; a malformed message, or one over the
 // store's max-command-args or max-batch-commands, runs nothing.
 //
+// Every message names its database (the db field of a Command, a
+// CommandBatch or a Transaction; 0 when absent): its commands run there,
+// as after a SELECT. A db past Store::kDatabases runs nothing and is
+// answered like a malformed message, with SELECT's error text
+// "ERR DB index is out of range".
+//
 // Invariant: the scratch buffers are reused across calls, so a steady
 // stream of batches allocates nothing but its output.
 #pragma once
@@ -34,7 +40,9 @@ class WireExecutor {
   // (replaced). Returns an error text if the message is malformed.
   std::optional<std::string> executeBatch(ByteView message, std::string& out);
   // A Transaction message in (a CommandBatch whose id field is the WATCH
-  // token, 0 for none): every command is checked first, and if one is
+  // token, 0 for none; the token's keys may be of another db than the
+  // transaction's, as in Redis, where WATCH and EXEC may straddle a
+  // SELECT): every command is checked first, and if one is
   // unknown or has the wrong number of arguments nothing runs (kRejected,
   // `out` holds the EXECABORT text); if the token is broken nothing runs
   // (kAborted); otherwise all run back to back (kRan, `out` holds the

@@ -684,6 +684,67 @@ TEST(command_limits) {
   CHECK_EQ(*error, "malformed CommandBatch: length-delimited field runs past the end at byte 37");
 }
 
+TEST(command_db) {
+  // db is field 3, a varint (tag 0x18), written only when non-zero: in a
+  // Command after its args, in a CommandBatch after its id.
+  std::vector<ByteView> argv = {"GET", "k"};
+  std::string command;
+  encodeCommand(argv, command, 3);
+  CHECK_EQ(command, fromHex("0a 03 47 45 54 12 01 6b 18 03"));
+  CommandBatchWriter writer;
+  writer.add(argv);
+  CHECK_EQ(writer.finish(300, 15), fromHex("0a 08 0a 03 47 45 54 12 01 6b 10 ac 02 18 0f"));
+  writer.clear();
+  writer.add(argv);
+  CHECK_EQ(writer.finish(0, 0), fromHex("0a 08 0a 03 47 45 54 12 01 6b"));
+
+  DecodedCommands decoded;
+  const DecodeLimits limits{UINT64_MAX, UINT64_MAX, 16};
+  REQUIRE(!decodeCommand(command, decoded, limits));
+  CHECK_EQ(decoded.db, 3u);
+  const std::string batch = fromHex("0a 08 0a 03 47 45 54 12 01 6b 10 ac 02 18 0f");
+  REQUIRE(!decodeCommandBatch(batch, decoded, "CommandBatch", limits));
+  CHECK_EQ(decoded.db, 15u);
+  CHECK_EQ(decoded.id, 300u);
+
+  // Absent: 0 (and a decode starts from 0 again).
+  REQUIRE(!decodeCommand(fromHex("0a 03 47 45 54"), decoded, limits));
+  CHECK_EQ(decoded.db, 0u);
+
+  // The batch chooses: a db inside one of its Commands is skipped; the
+  // batch's db may come before its commands; the last one wins.
+  REQUIRE(!decodeCommandBatch(fromHex("18 02 0a 07 0a 03 47 45 54 18 09 18 05"), decoded, "CommandBatch", limits));
+  CHECK_EQ(decoded.db, 5u);
+  REQUIRE_EQ(decoded.command(0).size(), 1u);
+  // With the wrong wire type it is an unknown field.
+  REQUIRE(!decodeCommand(fromHex("0a 03 47 45 54 1a 01 07"), decoded, limits));
+  CHECK_EQ(decoded.db, 0u);
+  // A uint32 sent as a wider varint keeps its low 32 bits (2^32 + 1 -> 1).
+  REQUIRE(!decodeCommand(fromHex("0a 03 47 45 54 18 81 80 80 80 10"), decoded, limits));
+  CHECK_EQ(decoded.db, 1u);
+
+  // Past the databases: SELECT's error, nothing decoded, in every message.
+  std::optional<std::string> error = decodeCommand(fromHex("0a 03 47 45 54 18 10"), decoded, limits);
+  REQUIRE(error.has_value());
+  CHECK_EQ(*error, "ERR DB index is out of range");
+  CHECK_EQ(decoded.size(), 0u);
+  CHECK_EQ(decoded.db, 0u);
+  error = decodeCommandBatch(fromHex("0a 05 0a 03 47 45 54 18 ff ff ff ff 0f"), decoded, "Transaction", limits);
+  REQUIRE(error.has_value());
+  CHECK_EQ(*error, "ERR DB index is out of range");
+  CHECK_EQ(decoded.size(), 0u);
+  // ...but a db field inside a batch's Command is not looked at.
+  REQUIRE(!decodeCommandBatch(fromHex("0a 07 0a 03 47 45 54 18 63"), decoded, "CommandBatch", limits));
+  CHECK_EQ(decoded.db, 0u);
+  // Malformed bytes win over the range, as over the other limits.
+  error = decodeCommand(fromHex("18 63 0a 05 47"), decoded, limits);
+  REQUIRE(error.has_value());
+  CHECK_EQ(*error, "malformed Command: length-delimited field runs past the end at byte 2");
+  // The default limits bound nothing.
+  REQUIRE(!decodeCommand(fromHex("0a 03 47 45 54 18 63"), decoded));
+  CHECK_EQ(decoded.db, 99u);
+}
+
 // ---------------------------------------------------------------------------
 // Decoding replies: protobuf's rules
 

@@ -19,12 +19,13 @@ import { formatRaw, formatTTY } from './format.js';
 import { splitArgs } from './split.js';
 import { TransactionSession } from './transaction.js';
 
-const USAGE = `Usage: emberkv-cli [-h host] [-p port] [--user NAME] [-a SECRET]
+const USAGE = `Usage: emberkv-cli [-h host] [-p port] [-n db] [--user NAME] [-a SECRET]
                    [--tls [--cacert FILE] [--cert FILE --key FILE] [--sni NAME]]
                    [--raw | --no-raw] [command [arg ...]]
 
   -h HOST       server host (default 127.0.0.1)
   -p PORT       server port (default 7379)
+  -n DB         database number, 0 to 15 (default 0): every command runs there
   --user NAME   the ACL user to run as (needs -a)
   -a, --pass SECRET
                 the user's secret (without --user: the default user's);
@@ -47,6 +48,7 @@ Without a command, starts an interactive prompt ('quit' or Ctrl-D leaves).
 interface Options {
   host: string;
   port: string;
+  db: number;
   tls: boolean;
   cacert?: string;
   cert?: string;
@@ -59,7 +61,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options | string {
-  const options: Options = { host: '127.0.0.1', port: '7379', tls: false, raw: !process.stdout.isTTY, command: [] };
+  const options: Options = { host: '127.0.0.1', port: '7379', db: 0, tls: false, raw: !process.stdout.isTTY, command: [] };
   if (process.env['EMBERKV_AUTH'] !== undefined) options.pass = process.env['EMBERKV_AUTH'];
   const tlsFlags = { '--cacert': 'cacert', '--cert': 'cert', '--key': 'key', '--sni': 'sni' } as const;
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +71,13 @@ function parseOptions(argv: string[]): Options | string {
       if (value === undefined) return `${arg} needs a value`;
       if (arg === '-h') options.host = value;
       else options.port = value;
+    } else if (arg === '-n') {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      // The server's 16 databases: checked here so a typo is a usage error,
+      // not a refusal of every command.
+      if (!/^\d+$/.test(value) || Number(value) > 15) return `-n must be a database number from 0 to 15, got '${value}'`;
+      options.db = Number(value);
     } else if (arg === '--user' || arg === '-a' || arg === '--pass') {
       const value = argv[++i];
       if (value === undefined) return `${arg} needs a value`;
@@ -131,7 +140,8 @@ async function interactive(client: Client, options: Options): Promise<void> {
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
-    prompt: `${options.host}:${options.port}> `,
+    // As redis-cli's prompt: the database shown when it is not 0.
+    prompt: `${options.host}:${options.port}${options.db ? `[${options.db}]` : ''}> `,
     history,
     historySize: 1000,
     terminal: process.stdin.isTTY && process.stdout.isTTY,
@@ -207,6 +217,7 @@ async function main(): Promise<void> {
   }
   const client = new Client({
     address: `${options.host}:${options.port}`,
+    db: options.db,
     ...(tls ? { tls } : {}),
     ...(options.pass !== undefined ? { password: options.pass } : {}),
     ...(options.user !== undefined ? { username: options.user } : {}),

@@ -46,6 +46,13 @@ export interface ClientOptions {
   /** host:port of emberkv-server (default 127.0.0.1:7379). */
   address?: string;
   /**
+   * The database, 0..15 (default 0), that every command, transaction and
+   * watch() of this Client runs in: Redis's SELECT, fixed for the Client
+   * (each message carries it). For several databases, use one Client
+   * each (they share one connection unless ownConnection is set).
+   */
+  db?: number;
+  /**
    * TLS: true (the server's certificate checked against the system's
    * roots) or ClientTlsOptions. Default: plaintext. Not with `credentials`.
    */
@@ -131,6 +138,19 @@ function credentialsInterceptor(options: ClientOptions): grpc.Interceptor[] {
   ];
 }
 
+/** The server's logical databases: ClientOptions.db is below this. */
+const DATABASES = 16;
+
+/** ClientOptions.db, checked here so a bad one fails at construction, not on every call. */
+function databaseOf(options: ClientOptions): number {
+  const db = options.db ?? 0;
+  if (typeof db !== 'number') throw new TypeError(`emberkv: ClientOptions.db must be a number (got ${typeof db})`);
+  if (!Number.isInteger(db) || db < 0 || db >= DATABASES) {
+    throw new RangeError(`emberkv: ClientOptions.db must be an integer from 0 to ${DATABASES - 1} (got ${String(db)})`);
+  }
+  return db;
+}
+
 /** From this many commands in one tick, they travel as two messages (see #flush; ClientOptions.splitBatches). */
 const SPLIT_AT = 16;
 /**
@@ -177,9 +197,12 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
   #barrier: Promise<void> | undefined;
   /** ClientOptions.splitBatches: from this many commands in one tick, two messages. */
   readonly #splitAt: number;
+  /** ClientOptions.db: sent in every message. */
+  readonly #db: number;
 
   constructor(options: ClientOptions = {}) {
     const maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
+    this.#db = databaseOf(options);
     const { credentials, channelOptions } = channelSecurity(options);
     this.#client = new EmberKVClient(options.address ?? '127.0.0.1:7379', credentials, {
       ...channelOptions,
@@ -191,7 +214,7 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
       interceptors: credentialsInterceptor(options),
       ...(options.ownConnection ? { 'grpc.use_local_subchannel_pool': 1 } : {}),
     });
-    this.#unary = new UnaryCalls(this.#client);
+    this.#unary = new UnaryCalls(this.#client, this.#db);
     this.#splitAt = options.splitBatches === false ? Infinity : SPLIT_AT;
   }
 
@@ -390,7 +413,7 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
     const id = this.#nextId++;
     let message: Buffer;
     try {
-      message = addon.encodeCommandBatch(commands, id);
+      message = addon.encodeCommandBatch(commands, id, this.#db);
     } catch {
       // An argument of a type no command takes (an object, a bigint past
       // 64 bits): fail just the commands that have one, each with its own
@@ -407,7 +430,7 @@ export class Client implements CommandMethods<Async>, TransactionMethods<Async> 
         }
       });
       if (sendable.length === 0) return;
-      message = addon.encodeCommandBatch(sendable, id);
+      message = addon.encodeCommandBatch(sendable, id, this.#db);
       pending = answered;
     }
     this.#inFlight.push(pending);

@@ -4,7 +4,8 @@
  * holds up the pipelined commands behind it) and transactions (Watch,
  * Exec, Unwatch). Command and ReplyBatch messages are encoded and decoded
  * natively, as on the Pipeline; Watch and Unwatch, being rare, use
- * protobufjs from the proto file.
+ * protobufjs from the proto file. Every Command, Transaction and
+ * WatchRequest carries the Client's db.
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -50,14 +51,17 @@ export class UnaryCalls {
   readonly #client: grpc.Client;
   /** Calls in flight, cancelled by cancelAll() (a blocked call may wait for ever). */
   readonly #open = new Set<grpc.ClientUnaryCall>();
+  /** The database every call runs in (ClientOptions.db, validated). */
+  readonly #db: number;
 
-  constructor(client: grpc.Client) {
+  constructor(client: grpc.Client, db: number) {
     this.#client = client;
+    this.#db = db;
   }
 
   /** One command in an Execute call of its own. */
   execute(argv: readonly Argument[], asBuffer: boolean): Promise<Reply> {
-    const message = addon.encodeCommand(argv as NativeArgument[]);
+    const message = addon.encodeCommand(argv as NativeArgument[], this.#db);
     return this.#call(emberkvService.Execute.path, identity, identity, message).then(
       (reply) => addon.decodeReply(reply, asBuffer) as Reply,
     );
@@ -66,7 +70,7 @@ export class UnaryCalls {
   /** A token for `keys`: exec() with it runs only if none of them changed meanwhile. */
   async watch(keys: readonly Argument[]): Promise<WatchToken> {
     const method = typedMethod('Watch');
-    const reply = await this.#typed<{ token: string }>(method, { keys: keys.map(argumentBytes) });
+    const reply = await this.#typed<{ token: string }>(method, { keys: keys.map(argumentBytes), db: this.#db });
     return Number(reply.token);
   }
 
@@ -82,7 +86,7 @@ export class UnaryCalls {
    * the wrong number of arguments.
    */
   async exec(commands: readonly TransactionCommand[], token: WatchToken | undefined, asBuffer: boolean): Promise<Reply[] | null> {
-    const message = addon.encodeCommandBatch(commands as unknown as NativeArgument[][], token ?? 0);
+    const message = addon.encodeCommandBatch(commands as unknown as NativeArgument[][], token ?? 0, this.#db);
     try {
       const replies = await this.#call(emberkvService.Exec.path, identity, identity, message);
       return addon.decodeReplyBatch(replies, asBuffer) as Reply[];

@@ -52,6 +52,10 @@ export interface RunningServer {
 /** Reply{null: Null{}}: field 6, length-delimited, empty (a timed-out blocking command's answer). */
 const NULL_REPLY = Buffer.from([0x32, 0x00]);
 
+/** The store's logical databases (Store::kDatabases), and SELECT's error past them. */
+const DATABASES = 16;
+const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
+
 /** Exec's ABORTED message (Redis answers EXEC with a null there). */
 const WATCH_CONFLICT =
   'a watched key was modified since Watch, or the WATCH token is unknown or expired: the transaction did not run';
@@ -410,11 +414,18 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       }, callback);
     },
 
-    Watch(call: grpc.ServerUnaryCall<{ keys: Buffer[] }, object>, callback: grpc.sendUnaryData<object>) {
+    Watch(call: grpc.ServerUnaryCall<{ keys: Buffer[]; db: number }, object>, callback: grpc.sendUnaryData<object>) {
       const peer = call.getPeer();
-      log.debug({ peer, rpc: 'Watch', keys: call.request.keys.length }, 'call');
-      if (call.request.keys.length === 0) {
+      const { keys, db } = call.request;
+      log.debug({ peer, rpc: 'Watch', keys: keys.length, db }, 'call');
+      if (keys.length === 0) {
         callback(serviceError(grpc.status.INVALID_ARGUMENT, "ERR wrong number of arguments for 'watch' command"));
+        return;
+      }
+      // As the native decoder refuses a Command's, CommandBatch's or
+      // Transaction's db (DecodeLimits::databases): SELECT's error.
+      if (db >= DATABASES) {
+        callback(serviceError(grpc.status.INVALID_ARGUMENT, DB_OUT_OF_RANGE));
         return;
       }
       const refusal = argumentsRefusal(1 + call.request.keys.length);
@@ -423,7 +434,7 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         return;
       }
       withUser(call, (user) => {
-        const token = hooks.watch(call.request.keys, user);
+        const token = hooks.watch(keys, user, db);
         if (typeof token === 'string') {
           audit.denied(peer, user, 'watch', token);
           callback(serviceError(grpc.status.PERMISSION_DENIED, token));

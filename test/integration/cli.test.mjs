@@ -95,6 +95,22 @@ describe('emberkv-cli', () => {
     assert.ok(Date.now() - started >= 200);
   });
 
+  test('-n chooses the database, as redis-cli -n; the prompt shows it', () => {
+    assert.equal(cli(['-n', '4', 'SET', 'cli:db', 'four']).stdout, 'OK\n');
+    assert.equal(cli(['-n', '4', 'GET', 'cli:db']).stdout, 'four\n');
+    assert.equal(cli(['GET', 'cli:db']).stdout, '\n');  // db 0: no such key
+    assert.equal(cli(['-n', '0', 'EXISTS', 'cli:db']).stdout, '0\n');
+    const out = cli(['-n', '4', '--no-raw'], 'MULTI\nINCR cli:n\nEXEC\nGET cli:db\nquit\n');
+    const printed = out.stdout.split(/127\.0\.0\.1:\d+\[4\]> /).filter(Boolean);
+    assert.deepEqual(printed, ['OK\n', 'QUEUED\n', '1) (integer) 1\n', '"four"\n']);
+    assert.equal(cli(['-n', '4', 'GET', 'cli:n']).stdout, '1\n');
+    for (const bad of ['16', '-1', 'x']) {
+      const refused = cli(['-n', bad, 'PING']);
+      assert.equal(refused.status, 2);
+      assert.match(refused.stderr, /-n must be a database number from 0 to 15/);
+    }
+  });
+
   test('no server: a clear message and exit code 1', async () => {
     const result = spawnSync(process.execPath, [CLI, '-p', '1', 'PING'], { encoding: 'utf8' });
     assert.equal(result.status, 1);

@@ -404,10 +404,16 @@ export function fixedWireMessages() {
 }
 
 /**
+ * The error of a well-formed message whose db field (3) is past the 16
+ * databases: refused as a whole, like a malformed one, with SELECT's text.
+ */
+export const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
+
+/**
  * What a native wire call may do with any bytes: return a reply that
  * decodes (or a command error's text, or null for an aborted
- * transaction), or throw an Error saying the message is malformed.
- * Returns a short tag of the outcome.
+ * transaction), or throw an Error saying the message is malformed or
+ * names a database out of range. Returns a short tag of the outcome.
  */
 export function checkWireOutcome(kind, call, message) {
   let out;
@@ -415,6 +421,7 @@ export function checkWireOutcome(kind, call, message) {
     out = call(message);
   } catch (err) {
     assert.ok(err instanceof Error, `threw a non-Error: ${err}`);
+    if (err.message === DB_OUT_OF_RANGE) return 'db out of range';
     assert.match(err.message, /^malformed (Command|CommandBatch|Transaction): .+ at byte \d+$/,
       `unclear error for ${message.toString('hex').slice(0, 200)}`);
     return 'malformed';

@@ -1,0 +1,216 @@
+// npm run bench:resp — emberkv's RESP listener beside redis-server, in one run.
+//
+// Starts emberkv-server (dist/server/main.js --port 0 --resp-port <free
+// port>) and redis-server (Debian package: loopback, no persistence) and
+// measures both with the same tools:
+//   - redis-benchmark (/usr/bin, the one binary for both servers):
+//     `-t set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100 -c 50 -n N`,
+//     once without pipelining and once with -P 16, its --csv output parsed;
+//   - ioredis (one connection shared by 50 concurrent callers doing GET or
+//     SET 50/50 on random keys, one command at a time each), plain and with
+//     enableAutoPipelining, ops/s over BENCH_SECONDS.
+// Every round runs each measurement on both servers back to back, the
+// first server alternating between rounds, and each server is emptied
+// (FLUSHALL) before each redis-benchmark run; the tables give the median
+// over rounds. Client and servers share this machine: compare the columns,
+// not the absolute numbers.
+//
+// Options (flag or environment variable):
+//   --requests N  / BENCH_REQUESTS  redis-benchmark's -n (default 100000)
+//   --rounds R    / BENCH_ROUNDS    rounds (default 3)
+//   --seconds S   / BENCH_SECONDS   ioredis time per round and target (default 3)
+//   --keys K      / BENCH_KEYS      keys loaded for ioredis's GET/SET (default 100000)
+//   --only redis|emberkv            measure one server only (the other's
+//                                   column shows "-"), e.g. to try the
+//                                   bench where emberkv has no RESP port
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
+import { startRedisServer, hasRedisServer } from '../test/support/redis-server.mjs';
+import { RespClient } from '../test/support/resp-client.mjs';
+import { startEmberResp } from './support/ember-resp.mjs';
+import { redisBenchmarkVersion, runRedisBenchmark } from './support/redis-benchmark.mjs';
+import { driveCallers, keyOf, median, printTable, valueOf } from './support.mjs';
+
+const TESTS = 'set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100';
+const CONNECTIONS = 50;
+const PIPELINE = 16;
+const CALLERS = 50;
+
+const { values: flags } = parseArgs({
+  options: {
+    requests: { type: 'string' },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    keys: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
+
+/** A positive integer option: flag, else environment, else the default. */
+function count(flag, env, fallback) {
+  const text = flags[flag] ?? process.env[env];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    console.error(`bench:resp: --${flag} / ${env} must be a positive integer, got '${text}'`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const REQUESTS = count('requests', 'BENCH_REQUESTS', 100_000);
+const ROUNDS = count('rounds', 'BENCH_ROUNDS', 3);
+const SECONDS = count('seconds', 'BENCH_SECONDS', 3);
+const KEYS = count('keys', 'BENCH_KEYS', 100_000);
+if (flags.only !== undefined && flags.only !== 'redis' && flags.only !== 'emberkv') {
+  console.error(`bench:resp: --only takes redis or emberkv, got '${flags.only}'`);
+  process.exit(2);
+}
+
+const benchmarkVersion = redisBenchmarkVersion();
+if (!benchmarkVersion) {
+  console.error('bench:resp: redis-benchmark cannot be run (install Debian\'s redis-tools, or set REDIS_BENCHMARK)');
+  process.exit(1);
+}
+if (flags.only !== 'emberkv' && !hasRedisServer()) {
+  console.error('bench:resp: redis-server is not on PATH (install Debian\'s redis-server, or run with --only emberkv)');
+  process.exit(1);
+}
+
+/** The servers measured, in the order of the tables' columns: { name, port, stop }. */
+const servers = [];
+try {
+  if (flags.only !== 'redis') {
+    const ember = await startEmberResp();
+    servers.push({ name: 'emberkv', port: ember.port, stop: ember.stop });
+  }
+  if (flags.only !== 'emberkv') {
+    const redis = await startRedisServer();
+    servers.push({ name: 'redis', port: redis.port, stop: redis.stop });
+  }
+} catch (err) {
+  console.error(`bench:resp: ${err.message}`);
+  for (const s of servers) await s.stop();
+  process.exit(1);
+}
+
+/** One command over a RESP connection of its own (FLUSHALL between runs). */
+async function command(port, ...args) {
+  const client = await RespClient.connect(port);
+  try {
+    return await client.send(...args);
+  } finally {
+    client.close();
+  }
+}
+
+/** The servers of round `round`, the first one alternating, so neither always runs first. */
+const inTurn = (round) => (round % 2 ? [...servers].reverse() : servers);
+
+// redis-benchmark: results[mode][server] is a list of Map(test -> rps), one per round.
+const MODES = [
+  { label: 'no pipelining', args: [] },
+  { label: `-P ${PIPELINE}`, args: ['-P', String(PIPELINE)] },
+];
+const benchmarkResults = MODES.map(() => new Map(servers.map((s) => [s.name, []])));
+// ioredis: ioredisResults[variant][server] is a list of ops/s, one per round.
+const VARIANTS = [
+  { label: 'ioredis, one connection', options: {} },
+  { label: 'ioredis, enableAutoPipelining', options: { enableAutoPipelining: true } },
+];
+const ioredisResults = VARIANTS.map(() => new Map(servers.map((s) => [s.name, []])));
+
+/** Loads KEYS keys of 32-byte values through ioredis pipelines of 1000. */
+async function loadKeys(redis) {
+  const value = valueOf(0);
+  for (let i = 0; i < KEYS; i += 1000) {
+    const pipeline = redis.pipeline();
+    for (let j = i; j < Math.min(KEYS, i + 1000); j++) pipeline.set(keyOf(j), value);
+    const replies = await pipeline.exec();
+    const failed = replies.find(([err]) => err);
+    if (failed) throw failed[0];
+  }
+}
+
+/** CALLERS callers, GET or SET 50/50 on random loaded keys, over one ioredis connection: ops/s. */
+async function driveIoredis(port, options) {
+  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, ...options });
+  await redis.connect();
+  try {
+    const value = valueOf(0);
+    const result = await driveCallers(CALLERS, SECONDS, (random) => {
+      const key = keyOf(Math.floor(random() * KEYS));
+      return random() < 0.5 ? redis.get(key) : redis.set(key, value);
+    });
+    return result.opsPerSec;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [m, mode] of MODES.entries()) {
+      for (const server of inTurn(round)) {
+        await command(server.port, 'FLUSHALL');
+        const rps = await runRedisBenchmark(server.port, ['-t', TESTS, '-c', String(CONNECTIONS), '-n', String(REQUESTS), ...mode.args]);
+        benchmarkResults[m].get(server.name).push(rps);
+        const summary = [...rps].map(([test, value]) => `${test.split(' ')[0]} ${Math.round(value)}`).join(', ');
+        console.log(`round ${round + 1} redis-benchmark ${mode.label} -> ${server.name}: ${summary}`);
+      }
+    }
+    for (const [v, variant] of VARIANTS.entries()) {
+      for (const server of inTurn(round)) {
+        await command(server.port, 'FLUSHALL');
+        const loader = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 0 });
+        try {
+          await loadKeys(loader);
+        } finally {
+          loader.disconnect();
+        }
+        const opsPerSec = await driveIoredis(server.port, variant.options);
+        ioredisResults[v].get(server.name).push(opsPerSec);
+        console.log(`round ${round + 1} ${variant.label} -> ${server.name}: ${Math.round(opsPerSec)} ops/s`);
+      }
+    }
+  }
+} catch (err) {
+  console.error(`bench:resp: ${err.message}`);
+  process.exitCode = 1;
+} finally {
+  for (const s of servers) await s.stop();
+}
+
+if (process.exitCode !== 1) {
+  const cpus = os.cpus();
+  console.log(
+    `\nMeasured on ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), clients and servers on one machine, ` +
+      `loopback. ${benchmarkVersion}: -t ${TESTS} -c ${CONNECTIONS} -n ${REQUESTS}; ioredis: ${CALLERS} callers ` +
+      `on one connection, GET/SET 50/50 on ${KEYS} keys, ${SECONDS} s. Medians of ${ROUNDS} rounds, the servers ` +
+      'taking turns to go first; each emptied before each run.',
+  );
+  const cell = (values) => (values && values.length ? String(Math.round(median(values))) : '-');
+  const ratio = (ours, theirs) => (ours && theirs && ours.length && theirs.length ? `${(median(ours) / median(theirs)).toFixed(2)}x` : '-');
+  const column = (results, name) => results.get(name);
+  for (const [m, mode] of MODES.entries()) {
+    const results = benchmarkResults[m];
+    // Tests in the order redis-benchmark ran them; its LRANGE set-up
+    // ("LPUSH (needed to benchmark LRANGE)") is a row of its own.
+    const tests = [...(results.get(servers[0].name)[0]?.keys() ?? [])];
+    const rpsOf = (name, test) => column(results, name)?.map((r) => r.get(test)).filter((x) => x !== undefined);
+    console.log(`\nredis-benchmark, ${mode.label} (requests per second)\n`);
+    printTable(
+      ['test', 'emberkv rps', 'redis rps', 'emberkv / redis'],
+      tests.map((test) => [test, cell(rpsOf('emberkv', test)), cell(rpsOf('redis', test)), ratio(rpsOf('emberkv', test), rpsOf('redis', test))]),
+    );
+  }
+  console.log('\nioredis GET/SET (ops per second)\n');
+  printTable(
+    ['client', 'emberkv ops/s', 'redis ops/s', 'emberkv / redis'],
+    VARIANTS.map((variant, v) => {
+      const results = ioredisResults[v];
+      return [variant.label, cell(column(results, 'emberkv')), cell(column(results, 'redis')), ratio(column(results, 'emberkv'), column(results, 'redis'))];
+    }),
+  );
+}
