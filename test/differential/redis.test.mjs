@@ -3,8 +3,11 @@
  * redis-server and against a fresh emberkv Engine side by side; every reply
  * is compared after normalization (test/support/reply.mjs). Redis is the
  * oracle: when the two disagree, emberkv is wrong. A few of the same
- * sequences also run through emberkv-server (a real server process, driven
- * by the official Client), so the network path is held to the same oracle.
+ * sequences also run through emberkv-server (a real server process), once
+ * driven by the official Client over gRPC and once over its RESP port with
+ * the same raw RESP client as redis-server's, so both network paths are
+ * held to the same oracle (over RESP the bytes themselves are compared,
+ * parsed by one parser).
  *
  *   npm run test:redis
  *   EMBERKV_SEED=123 npm run test:redis          # replay a seed (fixed or random)
@@ -85,8 +88,8 @@ const REDIS_SETTINGS = ['--hash-max-listpack-entries', '128', '--hash-max-listpa
 
 // ---- sides: something that runs a batch of commands and returns normalized replies ----
 
-const redisSide = (client) => ({
-  name: 'redis-server',
+const redisSide = (client, name = 'redis-server') => ({
+  name,
   run: async (batch) => (await client.pipeline(batch)).map(redisReply),
 });
 
@@ -390,6 +393,28 @@ test('emberkv-server replies exactly like redis-server, through the Client', { s
       await runSequence({
         label: 'emberkv-server vs redis-server', seed, commands: sampleCommands(arb, seed, PER_SEQUENCE),
         ref: redisSide(redisClient), sut: serverSide(client),
+        setup: [['FLUSHALL'], CONFIG_DEFAULTS],
+      });
+    });
+  }
+});
+
+test('emberkv-server replies exactly like redis-server, over RESP', { skip: SKIP, timeout: 600_000 }, async (t) => {
+  const { startGrpcServer } = await import('../support/grpc-server.mjs');
+  const { RespClient } = await import('../support/resp-client.mjs');
+  const redis = await startRedisServer({ extraArgs: REDIS_SETTINGS });
+  t.after(() => redis.stop());
+  const ember = await startGrpcServer(['--resp-port', '0']);
+  t.after(() => ember.stop());
+  const emberClient = await RespClient.connect(ember.respPort);
+  t.after(() => emberClient.close());
+  const redisClient = await redis.connect();
+  const arb = commandArbitrary(makeContext());
+  for (const seed of [FIXED_SEEDS[1], FIXED_SEEDS[4], FIXED_SEEDS[7], randomSeed]) {
+    await t.test(`seed ${seed}: ${PER_SEQUENCE} commands`, async () => {
+      await runSequence({
+        label: 'emberkv-server (RESP) vs redis-server', seed, commands: sampleCommands(arb, seed, PER_SEQUENCE),
+        ref: redisSide(redisClient), sut: redisSide(emberClient, 'emberkv-server (RESP)'),
         setup: [['FLUSHALL'], CONFIG_DEFAULTS],
       });
     });

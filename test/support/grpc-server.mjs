@@ -7,8 +7,10 @@ import readline from 'node:readline';
 const MAIN = path.join(import.meta.dirname, '..', '..', 'dist', 'server', 'main.js');
 
 /**
- * Resolves once the server logs that it listens: { port, address, logs,
- * process, stop(signal) } where logs is every JSON log line so far and
+ * Resolves once the server logs that it listens: { port, address, respPort,
+ * logs, process, stop(signal) } where respPort is the RESP listener's TCP
+ * port when `args` ask for one (--resp-port 0: any free port; else
+ * undefined), logs is every JSON log line so far and
  * stop() resolves with the exit code. `detached`: the server gets a process
  * group of its own, so a Ctrl-C in the terminal reaches the caller only,
  * which then stops the server when it is ready to.
@@ -23,7 +25,9 @@ export async function startGrpcServer(args = [], env = {}, { detached = false } 
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  const port = await new Promise((resolve, reject) => {
+  const resp = args.includes('--resp-port') || args.includes('--unixsocket');
+  let port;
+  const respPort = await new Promise((resolve, reject) => {
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       let entry;
       try {
@@ -32,7 +36,11 @@ export async function startGrpcServer(args = [], env = {}, { detached = false } 
         return;
       }
       logs.push(entry);
-      if (entry.msg === 'emberkv-server listening') resolve(entry.port);
+      if (entry.msg === 'emberkv-server listening') {
+        port = entry.port;
+        if (!resp) resolve(undefined);
+      }
+      if (entry.msg === 'emberkv-server listening for RESP') resolve(entry.respPort);
     });
     exited.then((code) => {
       const logged = logs.map((l) => l.error ?? l.msg).join('\n');
@@ -41,6 +49,7 @@ export async function startGrpcServer(args = [], env = {}, { detached = false } 
   });
   return {
     port,
+    respPort: respPort === -1 ? undefined : respPort,
     address: `127.0.0.1:${port}`,
     logs,
     process: child,
