@@ -143,6 +143,15 @@ void Keyspace::eraseEntry(ByteView key, uint64_t hash, bool expired) {
   dropEntry(e);
 }
 
+Entry* Keyspace::take(ByteView key) {
+  const uint64_t hash = EntryTraits::hashOf(key);
+  if (!lookup(key, hash)) return nullptr;
+  Entry* e = table_.erase(key, hash);
+  noteChanged(e->key());
+  if (e->hasExpire()) expires_count_--;
+  return e;
+}
+
 bool Keyspace::remove(ByteView key) {
   uint64_t hash = EntryTraits::hashOf(key);
   Entry* e = lookup(key, hash);

@@ -155,6 +155,16 @@ class Keyspace {
   // under its new key.
   Entry* rename(Entry* entry, ByteView new_key, int64_t expire_at);
 
+  // Removes the live entry at `key` from the table without freeing it and
+  // returns it (nullptr if there is none): MOVE hands it to another
+  // database of the same store (they share one memory counter), which
+  // put()s it. Counted as a change of the key.
+  Entry* take(ByteView key);
+
+  // Every watched key of this database that exists changed (it is being
+  // emptied or swapped: Redis's touchAllWatchedKeysInDb).
+  void touchWatchedKeys();
+
   // Removes every key.
   void clear();
 
@@ -197,9 +207,6 @@ class Keyspace {
   // not in a snapshot anyway).
   void eraseEntry(ByteView key, uint64_t hash, bool expired = false);
   void touch(Entry* e);
-  // Every watched key of this database that exists changed (it is being
-  // emptied: Redis's touchAllWatchedKeysInDb).
-  void touchWatchedKeys();
   // A key changed (or was opened for a write): tell WATCH, and count it
   // for the snapshot's dirty counter.
   void noteChanged(ByteView key) {

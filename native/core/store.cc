@@ -65,6 +65,20 @@ void Store::flushAsync(int index) {
   freer_.run([doomed = old.release()] { delete doomed; });
 }
 
+void Store::swapDatabases(int a, int b) {
+  auto touch = [&] {
+    db(a).touchWatchedKeys();
+    db(b).touchWatchedKeys();
+  };
+  touch();  // keys watched in a that exist in a (and in b that exist in b)
+  std::swap(dbs_[static_cast<size_t>(a)], dbs_[static_cast<size_t>(b)]);
+  dbs_[static_cast<size_t>(a)]->attachWatches(&watches_, a);
+  dbs_[static_cast<size_t>(b)]->attachWatches(&watches_, b);
+  touch();  // keys watched in a that existed in b (and the reverse)
+  if (!track_ready_keys_) return;
+  for (int index : {a, b}) db(index).forEach([&](const Entry* e) { signalKeyReady(index, e->key()); });
+}
+
 Watches::Token Store::watch(int db_index, std::span<const ByteView> keys, bool held) {
   if (watches_.tokenCount() >= kMaxWatchTokens) return 0;
   std::vector<Watches::WatchedKey> watched;

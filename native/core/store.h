@@ -225,6 +225,11 @@ class Store : private ExpiryListener {
   // at once, and the old one is freed on the background thread. (Any
   // Keyspace& to it, as a running command's ctx.db, is dead afterwards.)
   void flushAsync(int index);
+  // SWAPDB: the two databases trade contents (clients see the other's
+  // keys at once). Watched keys that exist in either change; while a
+  // client is blocked, every key of both is signalled ready (Redis checks
+  // only the keys clients block on; the core does not know those).
+  void swapDatabases(int a, int b);
   MemoryCounter& memory() { return memory_; }
   // The most used_memory has been, as seen between commands (as Redis
   // samples it, in its cron and around commands).

@@ -322,6 +322,41 @@ void copyCommand(CommandContext& ctx) {
   ctx.reply.integer(1);
 }
 
+// MOVE key db: the key (its value, not a copy, and its expiry) goes to
+// another database, unless the key is missing or the target has it.
+void moveCommand(CommandContext& ctx) {
+  std::optional<int64_t> index = parseInt64(ctx.arg(2));
+  if (!index) return ctx.reply.error(err::kNotInteger);
+  if (*index < std::numeric_limits<int32_t>::min() || *index > std::numeric_limits<int32_t>::max()) {
+    return ctx.reply.error(kIntRange);
+  }
+  if (*index < 0 || *index >= Store::kDatabases) return ctx.reply.error(err::kDbIndexOutOfRange);
+  if (*index == ctx.db_index) return ctx.reply.error(kSameObject);
+  ByteView key = ctx.arg(1);
+  if (!ctx.db.lookupWrite(key)) return ctx.reply.integer(0);
+  Keyspace& dst = ctx.store.db(static_cast<int>(*index));
+  if (dst.lookupWrite(key)) return ctx.reply.integer(0);
+  dst.put(ctx.db.take(key));
+  ctx.reply.integer(1);
+}
+
+// SWAPDB index1 index2
+void swapdbCommand(CommandContext& ctx) {
+  std::optional<int64_t> a = parseInt64(ctx.arg(1));
+  if (!a || *a < std::numeric_limits<int32_t>::min() || *a > std::numeric_limits<int32_t>::max()) {
+    return ctx.reply.error("ERR invalid first DB index");
+  }
+  std::optional<int64_t> b = parseInt64(ctx.arg(2));
+  if (!b || *b < std::numeric_limits<int32_t>::min() || *b > std::numeric_limits<int32_t>::max()) {
+    return ctx.reply.error("ERR invalid second DB index");
+  }
+  if (*a < 0 || *a >= Store::kDatabases || *b < 0 || *b >= Store::kDatabases) {
+    return ctx.reply.error(err::kDbIndexOutOfRange);
+  }
+  if (*a != *b) ctx.store.swapDatabases(static_cast<int>(*a), static_cast<int>(*b));
+  ctx.reply.ok();
+}
+
 // ---------------------------------------------------------------------------
 // KEYS, SCAN, RANDOMKEY
 
@@ -514,6 +549,8 @@ constexpr CommandSpec kKeyCommands[] = {
     {"rename", 3, kCmdWrite, kKsWrite | kAclSlow, kTwoKeys, renameCommand, {}, 0, KeyAccess::kFirstReadWrittenRestWritten},
     {"renamenx", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kTwoKeys, renamenxCommand, {}, 0, KeyAccess::kFirstReadWrittenRestWritten},
     {"copy", -3, kCmdWrite | kCmdDenyOom, kKsWrite | kAclSlow, kTwoKeys, copyCommand, {}, 0, KeyAccess::kLastWrittenRestRead},
+    {"move", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, moveCommand},
+    {"swapdb", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast | kAclDangerous, kNoKeys, swapdbCommand},
     {"keys", 2, kCmdReadonly, kKsRead | kAclSlow | kAclDangerous, kNoKeys, keysCommand},
     {"scan", -2, kCmdReadonly, kKsRead | kAclSlow, kNoKeys, scanCommand},
     {"randomkey", 1, kCmdReadonly, kKsRead | kAclSlow, kNoKeys, randomkeyCommand},
