@@ -151,6 +151,10 @@ struct CommandSpec {
   // that many keys follow it (after the `keys` positions, if any).
   int numkeys_at = 0;
   KeyAccess key_access = KeyAccess::kByFlags;
+  // Redis's documentation group (COMMAND DOCS), when it is not the one of
+  // the command's family (command_table.h: PING in the server family is
+  // "connection"). Empty: the family's.
+  std::string_view doc_group = {};
 };
 
 }  // namespace ember

@@ -30,10 +30,24 @@ const CommandTable& CommandTable::instance() {
 }
 
 CommandTable::CommandTable() {
-  for (auto family : {stringCommands(), keyCommands(), serverCommands(), listCommands(), hashCommands(),
-                      setCommands(), zsetCommands(), configCommands(), memoryCommands(), pubsubCommands(),
-                      persistenceCommands(), aclCommands(), connectionCommands(), transactionCommands()}) {
-    for (const CommandSpec& spec : family) commands_.push_back(&spec);
+  // Each family with Redis's documentation group of its commands.
+  const struct {
+    std::span<const CommandSpec> commands;
+    std::string_view group;
+  } families[] = {
+      {stringCommands(), "string"},   {keyCommands(), "generic"},       {serverCommands(), "server"},
+      {listCommands(), "list"},       {hashCommands(), "hash"},         {setCommands(), "set"},
+      {zsetCommands(), "sorted-set"}, {configCommands(), "server"},     {memoryCommands(), "server"},
+      {pubsubCommands(), "pubsub"},   {persistenceCommands(), "server"}, {aclCommands(), "server"},
+      {debugCommands(), "server"},    {slowlogCommands(), "server"},    {latencyCommands(), "server"},
+      {scriptingCommands(), "scripting"},
+      {connectionCommands(), "connection"}, {transactionCommands(), "transactions"},
+  };
+  for (const auto& family : families) {
+    for (const CommandSpec& spec : family.commands) {
+      commands_.push_back(&spec);
+      family_groups_.push_back(family.group);
+    }
   }
   size_t slots = 16;
   while (slots < commands_.size() * 4) slots *= 2;
@@ -55,6 +69,16 @@ const CommandSpec* CommandTable::find(ByteView name) const {
     if (spec->name == lowered) return spec;
   }
   return nullptr;
+}
+
+std::string_view CommandTable::docGroup(const CommandSpec& spec) const {
+  if (!spec.doc_group.empty()) return spec.doc_group;
+  // A subcommand ("config|get") is in its container's family.
+  const CommandSpec* top = find(spec.name.substr(0, spec.name.find('|')));
+  for (size_t i = 0; i < commands_.size(); i++) {
+    if (commands_[i] == top) return family_groups_[i];
+  }
+  return {};
 }
 
 const CommandSpec* CommandTable::findSubcommand(const CommandSpec& container, ByteView name) {

@@ -25,9 +25,16 @@ class CommandTable {
 
   std::span<const CommandSpec* const> all() const { return commands_; }
 
+  // Redis's documentation group of a command or subcommand (COMMAND
+  // DOCS): its row's doc_group, else its family's ("string", "generic",
+  // "server", ...).
+  std::string_view docGroup(const CommandSpec& spec) const;
+
  private:
   CommandTable();
   std::vector<const CommandSpec*> commands_;
+  // The family's documentation group of each of commands_, by index.
+  std::vector<std::string_view> family_groups_;
   // Open-addressed index of commands_ by lower-case name.
   std::vector<int> index_;
 };
@@ -47,5 +54,9 @@ std::span<const CommandSpec> persistenceCommands();
 std::span<const CommandSpec> aclCommands();
 std::span<const CommandSpec> connectionCommands();
 std::span<const CommandSpec> transactionCommands();
+std::span<const CommandSpec> debugCommands();
+std::span<const CommandSpec> slowlogCommands();
+std::span<const CommandSpec> latencyCommands();
+std::span<const CommandSpec> scriptingCommands();
 
 }  // namespace ember

@@ -64,4 +64,16 @@ inline std::string wrongArity(std::string_view full_name) {
   return "ERR wrong number of arguments for '" + std::string(full_name) + "' command";
 }
 
+// Redis's addReplySubcommandSyntaxError, for a subcommand given the wrong
+// arguments: "ERR unknown subcommand or wrong number of arguments for
+// 'get'. Try SLOWLOG HELP." (the subcommand and the command as sent).
+inline std::string subcommandSyntax(std::string_view command, std::string_view sub) {
+  std::string upper = clientText(command);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return "ERR unknown subcommand or wrong number of arguments for '" + clientText(sub, 128) + "'. Try " + upper +
+         " HELP.";
+}
+
 }  // namespace ember::err

@@ -260,12 +260,14 @@ void Store::execute(const CommandSpec& command, std::span<const ByteView> argv, 
   const uint64_t dirty_before = persistence_.dirty;
   command_logged_ = false;
   CommandContext ctx{*this, db(db_index), db_index, argv, out, clock_, *run, session};
+  const int64_t slowlog_start = slowLogStartNs();
   try {
     run->handler(ctx);
   } catch (const std::bad_alloc&) {
     out.truncate(mark);
     out.error(err::kOutOfMemory);
   }
+  slowLogFinish(argv, slowlog_start);
   if (!command_logged_ && (run->flags & kCmdWrite) && persistence_.dirty != dirty_before) {
     logEffect(db_index, argv);
   }

@@ -24,6 +24,7 @@
 #include "keyspace.h"
 #include "lazy_free.h"
 #include "pubsub.h"
+#include "slowlog.h"
 #include "reply.h"
 #include "session.h"
 #include "snapshot_file.h"
@@ -125,6 +126,16 @@ struct StoreConfig {
   // LOAD reads them back. Set by the server at startup ("" for none);
   // CONFIG SET refuses it, as Redis does (an immutable setting).
   std::string aclfile;
+
+  // The slow log (slowlog.h; Redis's names and defaults): commands that
+  // ran for at least slowlog_log_slower_than microseconds are logged
+  // (-1: none, 0: all), the newest slowlog_max_len kept.
+  int64_t slowlog_log_slower_than = 10000;
+  int64_t slowlog_max_len = 128;
+  // Redis's latency monitor threshold (ms, 0: off). emberkv monitors no
+  // latency events; the setting exists so tools that read or set it work,
+  // and LATENCY answers as Redis does with monitoring off.
+  int64_t latency_monitor_threshold = 0;
 
   bool lfuPolicy() const { return maxmemory_policy.find("lfu") != std::string::npos; }
 };
@@ -517,6 +528,12 @@ class Store : private ExpiryListener {
     return effects.finish() ? TransactionResult::kRan : TransactionResult::kNotDurable;
   }
 
+  // The slow log (SLOWLOG GET / LEN / RESET).
+  SlowLog& slowLog() { return slowlog_; }
+  // Called by a handler for an argument that must not be kept anywhere
+  // (a secret): the slow log shows it as "(redacted)", as Redis does.
+  void redactArgument(size_t index) { redacted_args_.push_back(static_cast<uint32_t>(index)); }
+
   uint64_t randomBits() { return rng_(); }
   int64_t startTimeMs() const { return start_time_ms_; }
   const std::string& runId() const { return run_id_; }
@@ -543,6 +560,14 @@ class Store : private ExpiryListener {
   void notePeak() {
     if (memory_.used > memory_peak_) memory_peak_ = memory_.used;
   }
+  // Around a command's handler: the start time (-1 while the slow log is
+  // off, so that a disabled log costs no clock read, and while the log is
+  // replayed: Redis logs no loaded command), then the log entry if the
+  // command was slow enough (store_slowlog.cc).
+  int64_t slowLogStartNs() const {
+    return config_.slowlog_log_slower_than < 0 || loading_ ? -1 : steadyNowNs();
+  }
+  void slowLogFinish(std::span<const ByteView> argv, int64_t start_ns);
   // Makes room before a command (false: refuse it with the OOM error).
   bool makeRoomFor(const CommandSpec& command, std::span<const ByteView> argv, int db_index);
 
@@ -585,6 +610,9 @@ class Store : private ExpiryListener {
   AccessControl::UserPtr current_user_;
   bool auditing_ = false;
   std::vector<AuditEvent> audit_events_;
+  SlowLog slowlog_;
+  // Arguments the running command asked to redact (redactArgument).
+  std::vector<uint32_t> redacted_args_;
   void audit(const CommandSpec& run, std::string denied);
   // The current user's refusal of `run` (audited), or nullopt.
   std::optional<std::string> accessDenied(const CommandSpec& run, std::span<const ByteView> argv);

@@ -55,6 +55,10 @@ export interface KeyCommands<M extends ResultMode> {
   renameNx(key: Argument, newKey: Argument): Result<M, boolean>;
   /** COPY: true if the value was copied. */
   copy(source: Argument, destination: Argument, options?: CopyOptions): Result<M, boolean>;
+  /** MOVE: true if the key moved to database `db` (false: missing here, or present there). */
+  move(key: Argument, db: number): Result<M, boolean>;
+  /** SWAPDB: the two databases trade their keys. */
+  swapDb(db1: number, db2: number): Result<M, 'OK'>;
   keys(pattern: Argument): Result<M, string[]>;
   /** One SCAN step. Start with cursor '0'; done when it returns '0'. */
   scan(cursor: string | number, options?: ScanOptions): Result<M, ScanPage>;
@@ -122,6 +126,8 @@ export const keyCommands: Definitions<KeyCommands<Sync>> = {
     },
     reply: isOne,
   },
+  move: { command: 'move', args: (key, db) => [key, db], reply: isOne },
+  swapDb: { command: 'swapdb', args: (db1, db2) => [db1, db2], reply: asReplied },
   keys: { command: 'keys', args: (pattern) => [pattern], reply: asReplied },
   scan: { command: 'scan', args: (cursor, options = {}) => scanArguments(cursor, options), reply: toScanPage },
   scanIterator: { command: 'scan', args: (cursor, options = {}) => scanArguments(cursor, options), page: toKeysPage },

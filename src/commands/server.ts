@@ -1,5 +1,6 @@
 /**
- * Server commands (CONFIG, MEMORY, COMMAND, INFO, PING, ...): their typed
+ * Server commands (CONFIG, MEMORY, COMMAND, INFO, PING, DEBUG, SLOWLOG,
+ * LATENCY, WAIT, FUNCTION/SCRIPT FLUSH, ...): their typed
  * methods' signatures and their one definition each. Engine adds what only
  * an embedded store has (memoryUsage() without a key, runUpkeep).
  */
@@ -41,9 +42,42 @@ export interface ServerCommands<M extends ResultMode> {
   commandInfo(...names: string[]): Result<M, (Reply[] | null)[]>;
   /** COMMAND LIST: every command name. */
   commandList(): Result<M, string[]>;
+  /**
+   * COMMAND DOCS: a flat [name, docs, ...] array for the named commands (all
+   * when none is named; unknown names are skipped), each docs a flat
+   * ['group', group, 'subcommands', [...]?] array.
+   */
+  commandDocs(...names: string[]): Result<M, Reply[]>;
+  /** COMMAND GETKEYS: the keys a full command would use (it throws if it has none). */
+  commandGetKeys(command: string, ...args: Argument[]): Result<M, string[]>;
   /** INFO text, Redis's format ("# Section" headers, key:value lines). */
   info(...sections: string[]): Result<M, string>;
+  /** WAIT: replicas that acknowledged the writes so far (emberkv has none: 0, at once). */
+  wait(numReplicas: number, timeoutMs: number): Result<M, number>;
+  /** DEBUG OBJECT | SLEEP | SET-ACTIVE-EXPIRE | HELP: Redis's reply for the subcommand. */
+  debug(subcommand: string, ...args: Argument[]): Result<M, Reply>;
+  /** SLOWLOG GET: the newest `count` entries (default 10, -1 all), newest first. */
+  slowlogGet(count?: number): Result<M, SlowLogEntry[]>;
+  slowlogLen(): Result<M, number>;
+  slowlogReset(): Result<M, 'OK'>;
+  /** LATENCY LATEST: the latest sample of each event (emberkv monitors none: []). */
+  latencyLatest(): Result<M, Reply[]>;
+  /** LATENCY HISTORY: an event's samples (emberkv monitors none: []). */
+  latencyHistory(event: string): Result<M, Reply[]>;
+  /** LATENCY RESET: how many events' data was reset. */
+  latencyReset(...events: string[]): Result<M, number>;
+  /** LATENCY DOCTOR: Redis's report text. */
+  latencyDoctor(): Result<M, string>;
+  /** FUNCTION FLUSH: emberkv keeps no functions; accepted. */
+  functionFlush(mode?: 'ASYNC' | 'SYNC'): Result<M, 'OK'>;
+  /** SCRIPT FLUSH: emberkv keeps no scripts; accepted. */
+  scriptFlush(mode?: 'ASYNC' | 'SYNC'): Result<M, 'OK'>;
 }
+
+/** A SLOWLOG GET entry: id, unix time (s), duration (us), arguments (cut as Redis cuts them), client address, client name. */
+export type SlowLogEntry = [number, number, number, string[], string, string];
+
+const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
 
 export const serverCommands: Definitions<ServerCommands<Sync>> = {
   memoryUsage: { command: 'memory', args: (key) => ['USAGE', key], reply: toNumberOrNull },
@@ -73,5 +107,18 @@ export const serverCommands: Definitions<ServerCommands<Sync>> = {
   commandCount: { command: 'command', args: () => ['COUNT'], reply: toNumber },
   commandInfo: { command: 'command', args: (...names) => ['INFO', ...names], reply: asReplied },
   commandList: { command: 'command', args: () => ['LIST'], reply: asReplied },
+  commandDocs: { command: 'command', args: (...names) => ['DOCS', ...names], reply: asReplied },
+  commandGetKeys: { command: 'command', args: (command, ...args) => ['GETKEYS', command, ...args], reply: asReplied },
   info: { command: 'info', args: (...sections) => sections, reply: asReplied },
+  wait: { command: 'wait', args: (numReplicas, timeoutMs) => [String(numReplicas), String(timeoutMs)], reply: toNumber },
+  debug: { command: 'debug', args: (subcommand, ...args) => [subcommand, ...args], reply: asReplied },
+  slowlogGet: { command: 'slowlog', args: (count) => ['GET', ...optional(count).map(String)], reply: asReplied },
+  slowlogLen: { command: 'slowlog', args: () => ['LEN'], reply: toNumber },
+  slowlogReset: { command: 'slowlog', args: () => ['RESET'], reply: asReplied },
+  latencyLatest: { command: 'latency', args: () => ['LATEST'], reply: asReplied },
+  latencyHistory: { command: 'latency', args: (event) => ['HISTORY', event], reply: asReplied },
+  latencyReset: { command: 'latency', args: (...events) => ['RESET', ...events], reply: toNumber },
+  latencyDoctor: { command: 'latency', args: () => ['DOCTOR'], reply: asReplied },
+  functionFlush: { command: 'function', args: (mode) => ['FLUSH', ...optional(mode)], reply: asReplied },
+  scriptFlush: { command: 'script', args: (mode) => ['FLUSH', ...optional(mode)], reply: asReplied },
 };

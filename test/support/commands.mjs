@@ -315,6 +315,32 @@ export const families = {
     COMMAND: entry(0.5, fc.constantFrom(['COMMAND', 'COUNT'], ['COMMAND', 'count'], ['COMMAND', 'NOSUCH'], ['COMMAND', 'COUNT', 'x']),
       { mutate: false }),
     INFO: entry(0.5, fc.constantFrom(['INFO'], ['INFO', 'server'], ['INFO', 'SERVER'], ['INFO', 'default']), { mutate: false }),
+    // The keys of calls with fixed and numkeys positions, and the errors for
+    // a wrong count, a bad numkeys, no key arguments and unknown commands.
+    'COMMAND GETKEYS': entry(3, pick(
+      [2, fc.tuple(ctx.key, ctx.value).map(([k, v]) => ['SET', k, v])],
+      [2, fc.array(ctx.key, { minLength: 1, maxLength: 4 }).map((ks) => ['DEL', ...ks])],
+      [2, fc.array(fc.tuple(ctx.key, ctx.value), { minLength: 1, maxLength: 3 }).map((ps) => ['MSET', ...ps.flat()])],
+      [2, fc.tuple(ctx.key, fc.constantFrom('0', '1', '2', '3', '-1', 'x'), fc.array(ctx.key, { minLength: 1, maxLength: 3 }))
+        .map(([dest, n, ks]) => ['ZUNIONSTORE', dest, n, ...ks])],
+      [2, fc.tuple(fc.constantFrom('1', '2', '3', '0'), fc.array(ctx.key, { minLength: 1, maxLength: 3 }))
+        .map(([n, ks]) => ['LMPOP', n, ...ks, 'LEFT'])],
+      [1, fc.tuple(fc.constantFrom('1', '2', '4'), fc.array(ctx.key, { minLength: 1, maxLength: 3 }))
+        .map(([n, ks]) => ['SINTERCARD', n, ...ks])],
+      [1, fc.tuple(ctx.key, ctx.key).map(([a, b]) => ['BLPOP', a, b, '0'])],
+      [1, ctx.key.map((k) => ['OBJECT', 'ENCODING', k])],
+      [1, fc.constantFrom(['GET', 'a', 'b'], ['SET', 'a'], ['PING', 'x'], ['CONFIG', 'GET', 'x'], ['NOSUCH', 'a'],
+        ['OBJECT', 'NOSUCH', 'a'], ['get'])],
+    ).map((call) => ['COMMAND', 'GETKEYS', ...call]), { mutate: false }),
+    // No replicas and no scripts on either side: WAIT 0 answers 0 at once,
+    // the FLUSHes have nothing to flush, LATENCY has no events.
+    WAIT: entry(0.3, fc.constantFrom(['WAIT', '0', '0'], ['WAIT', 'x', '0'], ['WAIT', '0', 'x'], ['WAIT', '1', '-1'], ['WAIT', '0']),
+      { mutate: false }),
+    FLUSHES: entry(0.3, fc.constantFrom(['FUNCTION', 'FLUSH'], ['FUNCTION', 'FLUSH', 'async'], ['FUNCTION', 'FLUSH', 'x'],
+      ['FUNCTION', 'FLUSH', 'a', 'b'], ['SCRIPT', 'FLUSH', 'SYNC'], ['SCRIPT', 'FLUSH', 'x'], ['SCRIPT', 'FLUSH', 'sync', 'async']),
+    { mutate: false }),
+    LATENCY: entry(0.3, fc.constantFrom(['LATENCY', 'LATEST'], ['LATENCY', 'HISTORY', 'command'], ['LATENCY', 'RESET'],
+      ['LATENCY', 'RESET', 'command', 'fork'], ['LATENCY', 'DOCTOR'], ['LATENCY', 'HISTORY']), { mutate: false }),
     UNKNOWN: entry(1, fc.tuple(
       fc.constantFrom('NOSUCHCMD', 'GETT', 'sett', 'EXPIREX', bytes(0x47, 0x45, 0x00, 0x54), 'x'.repeat(130)),
       fc.array(pick([3, ctx.value], [1, fc.constantFrom('a\r\nb', 'y'.repeat(140))]), { maxLength: 3 }),

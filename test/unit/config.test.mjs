@@ -66,6 +66,9 @@ const DEFAULTS = {
   'auto-aof-rewrite-min-size': '67108864',
   requirepass: '', // write only: Redis answers the secret itself
   aclfile: '',
+  'slowlog-log-slower-than': '10000',
+  'slowlog-max-len': '128',
+  'latency-monitor-threshold': '0',
 };
 
 describe('command table', () => {
@@ -131,7 +134,9 @@ describe('CONFIG GET', () => {
 
   test('glob patterns are case-insensitive; a parameter is listed once', withEngine((e) => {
     assert.deepEqual(get(e, 'lfu-*'), { 'lfu-log-factor': '10', 'lfu-decay-time': '1' });
-    assert.deepEqual(get(e, 'LFU-*', 'lfu-log-factor', '*-log-*'), { 'lfu-log-factor': '10', 'lfu-decay-time': '1' });
+    assert.deepEqual(get(e, 'LFU-*', 'lfu-log-factor', '*-log-*'), {
+      'lfu-log-factor': '10', 'lfu-decay-time': '1', 'slowlog-log-slower-than': '10000',
+    });
     assert.deepEqual(sorted(Object.keys(get(e, 'hash-max-*'))), [
       'hash-max-listpack-entries', 'hash-max-listpack-value', 'hash-max-ziplist-entries', 'hash-max-ziplist-value',
     ]);

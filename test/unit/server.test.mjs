@@ -70,7 +70,10 @@ describe('command table', () => {
 
   test('command subcommands', () => {
     const subs = new Map(table.get('command').subcommands.map((c) => [c.name, c]));
-    const arities = { 'command|count': 2, 'command|info': -2, 'command|list': -2, 'command|help': 2 };
+    const arities = {
+      'command|count': 2, 'command|info': -2, 'command|list': -2, 'command|docs': -2, 'command|getkeys': -4,
+      'command|help': 2,
+    };
     assert.deepEqual(sorted(subs.keys()), sorted(Object.keys(arities)));
     for (const [name, ar] of Object.entries(arities)) {
       assert.equal(subs.get(name).arity, ar, name);
@@ -286,15 +289,67 @@ describe('COMMAND', () => {
   }));
 });
 
+describe('COMMAND DOCS and GETKEYS', () => {
+  /** A flat map reply as an object (values that are maps stay flat). */
+  const asObject = (flat) => Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]));
+
+  test('DOCS gives every command its Redis group, subcommands nested', withEngine((e) => {
+    const all = asObject(e.call('COMMAND', 'DOCS'));
+    assert.deepEqual(sorted(Object.keys(all)), sorted(commands().map((c) => c.name)));
+    // Groups as redis-server 7.0.15's COMMAND DOCS, family by family and
+    // for the rows that differ from their family.
+    const groups = {
+      get: 'string', del: 'generic', object: 'generic', lpush: 'list', hset: 'hash', sadd: 'set', zadd: 'sorted-set',
+      publish: 'pubsub', pubsub: 'pubsub', ping: 'connection', echo: 'connection', command: 'server', dbsize: 'server',
+      flushall: 'server', info: 'server', config: 'server', memory: 'server', save: 'server', acl: 'server',
+      debug: 'server', slowlog: 'server', latency: 'server', wait: 'generic', function: 'scripting', script: 'scripting',
+    };
+    for (const [name, group] of Object.entries(groups)) assert.deepEqual(asObject(all[name]).group, group, name);
+    assert.deepEqual(all.get, ['group', 'string']);
+    const config = asObject(all.config);
+    const subs = asObject(config.subcommands);
+    assert.deepEqual(sorted(Object.keys(subs)), ['config|get', 'config|help', 'config|resetstat', 'config|set']);
+    assert.deepEqual(subs['config|get'], ['group', 'server']);
+  }));
+
+  test('DOCS of named commands skips unknown names', withEngine((e) => {
+    assert.deepEqual(e.call('COMMAND', 'DOCS', 'nosuch', 'GET', 'object|encoding'), [
+      'get', ['group', 'string'], 'object|encoding', ['group', 'generic'],
+    ]);
+    assert.deepEqual(e.call('COMMAND', 'DOCS', 'nosuch'), []);
+  }));
+
+  test('GETKEYS reads the table key positions, as redis-server', withEngine((e) => {
+    assert.deepEqual(e.call('COMMAND', 'GETKEYS', 'SET', 'a', 'b'), ['a']);
+    assert.deepEqual(e.call('COMMAND', 'GETKEYS', 'mset', 'a', '1', 'b'), ['a', 'b']);
+    assert.deepEqual(e.call('COMMAND', 'GETKEYS', 'DEL', 'a', 'b', 'c'), ['a', 'b', 'c']);
+    assert.deepEqual(e.call('COMMAND', 'GETKEYS', 'ZUNIONSTORE', 'd', '2', 'a', 'b', 'WEIGHTS', '1', '2'), ['d', 'a', 'b']);
+    assert.deepEqual(e.call('COMMAND', 'GETKEYS', 'LMPOP', '2', 'a', 'b', 'LEFT'), ['a', 'b']);
+    assert.deepEqual(e.call('COMMAND', 'GETKEYS', 'OBJECT', 'ENCODING', 'a'), ['a']);
+    const invalidArgs = 'ERR Invalid arguments specified for command';
+    fails(e, invalidArgs, 'COMMAND', 'GETKEYS', 'zunionstore', 'd', '3', 'a', 'b');
+    fails(e, invalidArgs, 'COMMAND', 'GETKEYS', 'zunionstore', 'd', '0', 'a');
+    fails(e, invalidArgs, 'COMMAND', 'GETKEYS', 'zunionstore', 'd', '-1', 'a');
+    fails(e, 'ERR Invalid number of arguments specified for command', 'COMMAND', 'GETKEYS', 'get', 'a', 'b');
+    fails(e, 'ERR Invalid number of arguments specified for command', 'COMMAND', 'GETKEYS', 'set', 'a');
+    fails(e, 'ERR The command has no key arguments', 'COMMAND', 'GETKEYS', 'ping', 'x');
+    fails(e, 'ERR The command has no key arguments', 'COMMAND', 'GETKEYS', 'config', 'get', 'x');
+    fails(e, 'ERR Invalid command specified', 'COMMAND', 'GETKEYS', 'nosuch', 'a');
+    fails(e, 'ERR Invalid command specified', 'COMMAND', 'GETKEYS', 'object', 'nosuch', 'a');
+    fails(e, arity('command|getkeys'), 'COMMAND', 'GETKEYS', 'get');
+    fails(e, arity('command|getkeys'), 'COMMAND', 'GETKEYS', 'ping');
+  }));
+});
+
 describe('INFO', () => {
   test('default sections, in Redis order, CRLF framed', withEngine((e) => {
     const text = e.call('INFO');
     assert.ok(text.startsWith('# Server\r\nredis_version:7.0.15\r\n'));
     assert.ok(text.endsWith('\r\n'));
-    assert.deepEqual(Object.keys(parseInfo(text)), ['Server', 'Memory', 'Persistence', 'Stats', 'Keyspace']);
+    assert.deepEqual(Object.keys(parseInfo(text)), ['Server', 'Memory', 'Persistence', 'Stats', 'Replication', 'Keyspace']);
     assert.ok(text.includes('\r\n\r\n# Memory\r\n'), 'sections are separated by a blank line');
     for (const arg of ['default', 'ALL', 'everything']) {
-      assert.deepEqual(Object.keys(parseInfo(e.call('INFO', arg))), ['Server', 'Memory', 'Persistence', 'Stats', 'Keyspace'], arg);
+      assert.deepEqual(Object.keys(parseInfo(e.call('INFO', arg))), ['Server', 'Memory', 'Persistence', 'Stats', 'Replication', 'Keyspace'], arg);
     }
   }));
 
@@ -363,6 +418,21 @@ describe('INFO', () => {
     assert.equal(Number(s1.keyspace_misses) - Number(s0.keyspace_misses), 2);
     assert.equal(Number(s1.expired_keys) - Number(s0.expired_keys), 1);
     assert.equal(s1.evicted_keys, '0');
+  }));
+
+  test('replication: a master without replicas, Redis 7.0 fields', withEngine((e) => {
+    const r = parseInfo(e.call('INFO', 'replication')).Replication;
+    assert.deepEqual(Object.keys(r), [
+      'role', 'connected_slaves', 'master_failover_state', 'master_replid', 'master_replid2', 'master_repl_offset',
+      'second_repl_offset', 'repl_backlog_active', 'repl_backlog_size', 'repl_backlog_first_byte_offset',
+      'repl_backlog_histlen',
+    ]);
+    assert.equal(r.role, 'master');
+    assert.equal(r.connected_slaves, '0');
+    assert.match(r.master_replid, /^[0-9a-f]{40}$/);
+    assert.equal(r.master_replid2, '0'.repeat(40));
+    assert.equal(r.master_repl_offset, '0');
+    assert.equal(r.second_repl_offset, '-1');
   }));
 
   test('keyspace lists non-empty databases', withEngine((e) => {

@@ -22,6 +22,9 @@ namespace {
 
 // ACL SETUSER username [rule ...]
 void aclSetuserCommand(CommandContext& ctx) {
+  // The name and the rules (passwords among them) are never kept in the
+  // slow log, as Redis redacts them.
+  for (size_t i = 2; i < ctx.argc(); i++) ctx.store.redactArgument(i);
   if (std::optional<std::string> error = ctx.store.acl().setUser(ctx.arg(2), ctx.argv.subspan(3))) {
     return ctx.reply.error(*error);
   }

@@ -15,6 +15,9 @@
 // duplicated name as the client spelled it, or the first bad value's
 // parameter by its row name.
 //
+// The slow log's parameters (slowlog-log-slower-than, slowlog-max-len) and
+// latency-monitor-threshold take Redis's ranges and defaults.
+//
 // Persistence parameters: dir, dbfilename and save, with Redis's rules and
 // error texts. Deliberate deviations: Redis 7.0 refuses CONFIG SET of dir
 // and dbfilename ("can't set protected config") unless started with
@@ -111,6 +114,10 @@ constexpr Param kParams[] = {
     {"auto-aof-rewrite-min-size", ParamKind::kMemory, &StoreConfig::auto_aof_rewrite_min_size, false, 0, kLongMax},
     {"requirepass", ParamKind::kRequirePass, nullptr, false, 0, 0},
     {"aclfile", ParamKind::kAclFile, nullptr, false, 0, 0},
+    {"slowlog-log-slower-than", ParamKind::kInteger, &StoreConfig::slowlog_log_slower_than, false,
+     static_cast<uint64_t>(int64_t{-1}), kLongMax},
+    {"slowlog-max-len", ParamKind::kInteger, &StoreConfig::slowlog_max_len, true, 0, kLongMax},
+    {"latency-monitor-threshold", ParamKind::kInteger, &StoreConfig::latency_monitor_threshold, false, 0, kLongMax},
 };
 
 // Redis's appendfsync enum, in its order.
@@ -426,6 +433,8 @@ void configSetCommand(CommandContext& ctx) {
       if (params[j] == p) return ctx.reply.error(setFailed(name, "duplicate parameter"));
     }
     params[i] = p;
+    // A secret's value is never kept (the slow log), as Redis's SENSITIVE_CONFIG.
+    if (p->kind == ParamKind::kRequirePass) ctx.store.redactArgument(3 + 2 * i);
   }
   // Then values, in order, into a copy: nothing changes unless all parse.
   StoreConfig next = ctx.store.config();

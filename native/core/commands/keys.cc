@@ -33,6 +33,7 @@
 #include "../scan_cursor.h"
 #include "../numbers.h"
 #include "../store.h"
+#include "object_refcount.h"
 
 namespace ember {
 namespace {
@@ -473,21 +474,10 @@ void objectIdletimeCommand(CommandContext& ctx) {
   ctx.reply.integer(ctx.db.clock().idleSeconds(e->accessClock()));
 }
 
-// Entries own their values, so every refcount is 1, except that Redis
-// shares the objects of small integers (0..9999) unless maxmemory is set
-// with an LRU/LFU policy; such values report Redis's shared refcount.
 void objectRefcountCommand(CommandContext& ctx) {
   Entry* e = objectLookup(ctx);
   if (!e) return;
-  const StoreConfig& config = ctx.store.config();
-  const std::string& policy = config.maxmemory_policy;
-  bool lru_or_lfu = policy.find("lru") != std::string::npos || policy.find("lfu") != std::string::npos;
-  bool sharing = config.maxmemory == 0 || !lru_or_lfu;
-  if (sharing && e->isString() && e->encoding() == Encoding::kInt && e->intValue() >= 0 &&
-      e->intValue() < kSharedIntegers) {
-    return ctx.reply.integer(kSharedRefcount);
-  }
-  ctx.reply.integer(1);
+  ctx.reply.integer(objectRefcount(*e, ctx.store.config()));
 }
 
 void objectHelpCommand(CommandContext& ctx) {
@@ -550,7 +540,8 @@ constexpr CommandSpec kKeyCommands[] = {
     {"renamenx", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kTwoKeys, renamenxCommand, {}, 0, KeyAccess::kFirstReadWrittenRestWritten},
     {"copy", -3, kCmdWrite | kCmdDenyOom, kKsWrite | kAclSlow, kTwoKeys, copyCommand, {}, 0, KeyAccess::kLastWrittenRestRead},
     {"move", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast, kOneKey, moveCommand},
-    {"swapdb", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast | kAclDangerous, kNoKeys, swapdbCommand},
+    {"swapdb", 3, kCmdWrite | kCmdFast, kKsWrite | kAclFast | kAclDangerous, kNoKeys, swapdbCommand, {}, 0,
+     KeyAccess::kByFlags, "server"},
     {"keys", 2, kCmdReadonly, kKsRead | kAclSlow | kAclDangerous, kNoKeys, keysCommand},
     {"scan", -2, kCmdReadonly, kKsRead | kAclSlow, kNoKeys, scanCommand},
     {"randomkey", 1, kCmdReadonly, kKsRead | kAclSlow, kNoKeys, randomkeyCommand},
@@ -558,6 +549,20 @@ constexpr CommandSpec kKeyCommands[] = {
 };
 
 }  // namespace
+
+// Entries own their values, so every refcount is 1, except that Redis
+// shares the objects of small integers (0..9999) unless maxmemory is set
+// with an LRU/LFU policy; such values report Redis's shared refcount.
+int64_t objectRefcount(const Entry& e, const StoreConfig& config) {
+  const std::string& policy = config.maxmemory_policy;
+  bool lru_or_lfu = policy.find("lru") != std::string::npos || policy.find("lfu") != std::string::npos;
+  bool sharing = config.maxmemory == 0 || !lru_or_lfu;
+  if (sharing && e.isString() && e.encoding() == Encoding::kInt && e.intValue() >= 0 &&
+      e.intValue() < kSharedIntegers) {
+    return kSharedRefcount;
+  }
+  return 1;
+}
 
 std::span<const CommandSpec> keyCommands() { return kKeyCommands; }
 

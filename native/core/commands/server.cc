@@ -1,11 +1,17 @@
 // The server command family: PING, ECHO, TIME, DBSIZE, FLUSHDB, FLUSHALL,
-// COMMAND (COUNT, INFO, LIST, HELP) and INFO, with the table that declares
-// them.
+// COMMAND (COUNT, INFO, LIST, DOCS, GETKEYS, HELP), INFO and WAIT, with the
+// table that declares them.
 //
 // Replies follow Redis 7.0: COMMAND INFO has Redis 7's ten-element shape
 // (tips and key specs are empty arrays: the table does not describe them),
 // INFO prints Redis's "# Section" headers and CRLF lines and claims
 // redis_version:7.0.15 so that Redis tooling accepts it.
+//
+// COMMAND DOCS and COMMAND GETKEYS read the same table rows: DOCS gives
+// each command's group (its family's, command_table.h) and its
+// subcommands; the table has no summaries, "since" versions, complexities
+// or argument descriptions, so those keys are left out, as Redis leaves
+// them out for a command whose documentation it lacks (module commands).
 //
 // COMMAND is a container with its own handler: COMMAND alone lists every
 // command, and the dispatcher routes COMMAND <sub> to the subcommands.
@@ -24,6 +30,7 @@
 #endif
 
 #include "../command.h"
+#include "../acl.h"
 #include "../command_table.h"
 #include "../errors.h"
 #include "../glob.h"
@@ -271,6 +278,72 @@ void commandListCommand(CommandContext& ctx) {
   ctx.reply.endAggregate(at, n);
 }
 
+// One command's documentation map: group, then its subcommands' maps.
+void replyCommandDocs(ReplyBuilder& reply, const CommandSpec& spec) {
+  const bool has_subcommands = !spec.subcommands.empty();
+  reply.map(has_subcommands ? 2 : 1);
+  reply.bulk("group");
+  reply.bulk(CommandTable::instance().docGroup(spec));
+  if (!has_subcommands) return;
+  reply.bulk("subcommands");
+  reply.map(static_cast<uint32_t>(spec.subcommands.size()));
+  for (const CommandSpec& sub : spec.subcommands) {
+    reply.bulk(sub.name);
+    replyCommandDocs(reply, sub);
+  }
+}
+
+// COMMAND DOCS [command-name ...]: a map of full name -> documentation,
+// for every command, or for the named ones (an unknown name is skipped).
+void commandDocsCommand(CommandContext& ctx) {
+  size_t at = ctx.reply.beginMap();
+  uint32_t n = 0;
+  auto add = [&](const CommandSpec& spec) {
+    ctx.reply.bulk(spec.name);
+    replyCommandDocs(ctx.reply, spec);
+    n++;
+  };
+  if (ctx.argc() == 2) {
+    for (const CommandSpec* spec : CommandTable::instance().all()) add(*spec);
+  }
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    if (const CommandSpec* spec = lookupCommandByFullName(ctx.arg(i))) add(*spec);
+  }
+  ctx.reply.endAggregate(at, n);
+}
+
+// COMMAND GETKEYS command [arg ...]: the keys that call would use, from
+// the table's key positions (Redis's getKeysSubcommandImpl). The command
+// is looked up as Redis's lookupCommand does: its subcommand when it has
+// subcommands and one is given.
+void commandGetkeysCommand(CommandContext& ctx) {
+  std::span<const ByteView> call = ctx.argv.subspan(2);
+  const CommandSpec* spec = CommandTable::instance().find(call[0]);
+  if (spec && !spec->subcommands.empty() && call.size() >= 2) spec = CommandTable::findSubcommand(*spec, call[1]);
+  if (!spec) return ctx.reply.error("ERR Invalid command specified");
+  if (spec->keys.first == 0 && spec->numkeys_at == 0) return ctx.reply.error("ERR The command has no key arguments");
+  const size_t argc = call.size();
+  if (spec->arity > 0 ? argc != static_cast<size_t>(spec->arity) : argc < static_cast<size_t>(-spec->arity)) {
+    return ctx.reply.error("ERR Invalid number of arguments specified for command");
+  }
+  // A numkeys that is not a count of the arguments that follow makes the
+  // command a syntax error, so Redis reports no keys at all.
+  if (spec->numkeys_at > 0) {
+    const size_t after = argc - static_cast<size_t>(spec->numkeys_at) - 1;
+    std::optional<int64_t> numkeys = parseInt64(call[static_cast<size_t>(spec->numkeys_at)]);
+    if (!numkeys || *numkeys < 1 || static_cast<uint64_t>(*numkeys) > after) {
+      return ctx.reply.error("ERR Invalid arguments specified for command");
+    }
+  }
+  size_t at = ctx.reply.beginArray();
+  uint32_t n = 0;
+  forEachKey(*spec, call, [&](ByteView key) {
+    ctx.reply.bulk(key);
+    n++;
+  });
+  ctx.reply.endAggregate(at, n);
+}
+
 void commandHelpCommand(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -284,6 +357,12 @@ void commandHelpCommand(CommandContext& ctx) {
       "    Return details about multiple Redis commands.",
       "    If no command names are given, documentation details for all",
       "    commands are returned.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "GETKEYS <full-command>",
+      "    Return the keys from a full Redis command.",
       "HELP",
       "    Prints this help.",
   };
@@ -302,8 +381,10 @@ enum InfoSection : unsigned {
   kInfoStats = 4,
   kInfoKeyspace = 8,
   kInfoPersistence = 16,
+  kInfoReplication = 32,
 };
-constexpr unsigned kInfoDefault = kInfoServer | kInfoMemory | kInfoPersistence | kInfoStats | kInfoKeyspace;
+constexpr unsigned kInfoDefault =
+    kInfoServer | kInfoMemory | kInfoPersistence | kInfoStats | kInfoReplication | kInfoKeyspace;
 
 struct SectionName {
   unsigned bit;
@@ -314,6 +395,7 @@ constexpr SectionName kSectionNames[] = {
     {kInfoMemory, "memory"},
     {kInfoPersistence, "persistence"},
     {kInfoStats, "stats"},
+    {kInfoReplication, "replication"},
     {kInfoKeyspace, "keyspace"},
 };
 
@@ -470,6 +552,24 @@ void infoStats(CommandContext& ctx, std::string& out) {
   addField(out, "keyspace_misses", stats.keyspace.keyspace_misses);
 }
 
+// Redis 7.0's fields for a master without replicas or a backlog (tools
+// read role to know they talk to a master). emberkv never replicates, so
+// its one replication id is the process's run id, and no offset moves.
+void infoReplication(CommandContext& ctx, std::string& out) {
+  out += "# Replication\r\n";
+  addField(out, "role", "master");
+  addField(out, "connected_slaves", int64_t{0});
+  addField(out, "master_failover_state", "no-failover");
+  addField(out, "master_replid", ctx.store.runId());
+  addField(out, "master_replid2", "0000000000000000000000000000000000000000");
+  addField(out, "master_repl_offset", int64_t{0});
+  addField(out, "second_repl_offset", int64_t{-1});
+  addField(out, "repl_backlog_active", int64_t{0});
+  addField(out, "repl_backlog_size", int64_t{0});
+  addField(out, "repl_backlog_first_byte_offset", int64_t{0});
+  addField(out, "repl_backlog_histlen", int64_t{0});
+}
+
 void infoKeyspace(CommandContext& ctx, std::string& out) {
   out += "# Keyspace\r\n";
   for (int i = 0; i < Store::kDatabases; i++) {
@@ -505,6 +605,7 @@ void infoCommand(CommandContext& ctx) {
       {kInfoMemory, infoMemory},
       {kInfoPersistence, infoPersistence},
       {kInfoStats, infoStats},
+      {kInfoReplication, infoReplication},
       {kInfoKeyspace, infoKeyspace},
   };
   for (const auto& w : kWriters) {
@@ -513,6 +614,22 @@ void infoCommand(CommandContext& ctx) {
     w.write(ctx, out);
   }
   ctx.reply.bulk(out);
+}
+
+// ---------------------------------------------------------------------------
+// WAIT numreplicas timeout
+
+// emberkv has no replicas, so no write is ever acknowledged by one: the
+// answer is 0. Redis, asked for more replicas than acknowledge, blocks
+// until the timeout and then answers that count; emberkv answers it at
+// once (the core never waits), after Redis's argument checks.
+void waitCommand(CommandContext& ctx) {
+  if (!parseInt64(ctx.arg(1))) return ctx.reply.error(err::kNotInteger);
+  std::optional<int64_t> timeout = parseInt64(ctx.arg(2));
+  if (!timeout) return ctx.reply.error("ERR timeout is not an integer or out of range");
+  if (*timeout < 0) return ctx.reply.error("ERR timeout is negative");
+  if (*timeout > 0 && *timeout > INT64_MAX - ctx.nowMs()) return ctx.reply.error("ERR timeout is out of range");
+  ctx.reply.integer(0);
 }
 
 // ---------------------------------------------------------------------------
@@ -527,18 +644,22 @@ constexpr CommandSpec kCommandSubcommands[] = {
     {"command|count", 2, kCommandFlags, kCommandCategories, kNoKeys, commandCountCommand},
     {"command|info", -2, kCommandFlags, kCommandCategories, kNoKeys, commandInfoCommand},
     {"command|list", -2, kCommandFlags, kCommandCategories, kNoKeys, commandListCommand},
+    {"command|docs", -2, kCommandFlags, kCommandCategories, kNoKeys, commandDocsCommand},
+    {"command|getkeys", -4, kCommandFlags, kCommandCategories, kNoKeys, commandGetkeysCommand},
     {"command|help", 2, kCommandFlags, kCommandCategories, kNoKeys, commandHelpCommand},
 };
 
 constexpr CommandSpec kServerCommands[] = {
-    {"ping", -1, kCmdFast, kAclFast | kAclConnection, kNoKeys, pingCommand},
-    {"echo", 2, kCmdLoading | kCmdStale | kCmdFast, kAclFast | kAclConnection, kNoKeys, echoCommand},
+    {"ping", -1, kCmdFast, kAclFast | kAclConnection, kNoKeys, pingCommand, {}, 0, KeyAccess::kByFlags, "connection"},
+    {"echo", 2, kCmdLoading | kCmdStale | kCmdFast, kAclFast | kAclConnection, kNoKeys, echoCommand, {}, 0,
+     KeyAccess::kByFlags, "connection"},
     {"time", 1, kCmdLoading | kCmdStale | kCmdFast, kAclFast, kNoKeys, timeCommand},
     {"dbsize", 1, kCmdReadonly | kCmdFast, kAclKeyspace | kAclRead | kAclFast, kNoKeys, dbsizeCommand},
     {"flushall", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, kNoKeys, flushallCommand},
     {"flushdb", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, kNoKeys, flushdbCommand},
     {"command", -1, kCommandFlags, kCommandCategories, kNoKeys, commandCommand, kCommandSubcommands},
     {"info", -1, kCmdLoading | kCmdStale, kAclSlow | kAclDangerous, kNoKeys, infoCommand},
+    {"wait", 3, kCmdNoScript, kAclSlow | kAclConnection, kNoKeys, waitCommand, {}, 0, KeyAccess::kByFlags, "generic"},
 };
 
 }  // namespace
