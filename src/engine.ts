@@ -239,6 +239,7 @@ export type ServerHooks = Pick<
   | 'respTakeKilled'
   | 'respDeliver'
   | 'newClientId'
+  | 'setClientCounts'
 >;
 
 const serverHooks = new WeakMap<Engine, ServerHooks>();
@@ -351,6 +352,7 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
       respTakeKilled: store.respTakeKilled,
       respDeliver: store.respDeliver,
       newClientId: store.newClientId,
+      setClientCounts: store.setClientCounts,
     });
     if (options.backgroundUpkeep ?? true) {
       // The timer holds the store weakly, so an Engine that is dropped

@@ -141,6 +141,8 @@ export interface NativeStore {
   respDeliver(): number[] | null;
   /** A client id for a gRPC subscriber (the RESP connections' counter). */
   newClientId(): number;
+  /** What INFO clients reports beside the RESP connections: gRPC connections, blocked clients, the limit. */
+  setClientCounts(grpcConnections: number, blockedClients: number, maxClients: number): void;
   /**
    * Loads <dir>/<dbfilename> (CONFIG's) into the store, which must hold no
    * keys. `missing`: there was no file (ok). `error` names the file and

@@ -347,6 +347,20 @@ napi_value TakeReadyKeys(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// setClientCounts(grpcConnections, blockedClients, maxClients): what INFO
+// clients reports beside the RESP sessions the core knows.
+napi_value SetClientCounts(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  double values[3] = {0, 0, 0};
+  for (size_t i = 0; i < 3 && i < call.argc; i++) napi_get_value_double(env, call.args[i], &values[i]);
+  Sessions::FrontEndCounts& counts = call.handle->store->sessions().front_end;
+  counts.other_connections = static_cast<uint64_t>(values[0] > 0 ? values[0] : 0);
+  counts.blocked = static_cast<uint64_t>(values[1] > 0 ? values[1] : 0);
+  counts.max_clients = static_cast<uint64_t>(values[2] > 0 ? values[2] : 0);
+  return nullptr;
+}
+
 }  // namespace
 
 std::span<const StoreMethod> serverPathMethods() {
@@ -363,6 +377,7 @@ std::span<const StoreMethod> serverPathMethods() {
       {"trackReadyKeys", SetSwitch<&Store::trackReadyKeys>},
       {"takeBlockRequest", TakeBlockRequest},
       {"takeReadyKeys", TakeReadyKeys},
+      {"setClientCounts", SetClientCounts},
   };
   return kMethods;
 }

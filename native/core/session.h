@@ -97,6 +97,16 @@ class Sessions {
     return it == live_.end() ? nullptr : it->second;
   }
   size_t count() const { return live_.size(); }
+
+  // What the front end reports of the clients it serves outside these
+  // sessions (gRPC connections) and of the clients blocked in either
+  // protocol, and its connection limit: INFO clients.
+  struct FrontEndCounts {
+    uint64_t other_connections = 0;
+    uint64_t blocked = 0;
+    uint64_t max_clients = 10000;
+  };
+  FrontEndCounts front_end;
   template <class Visit>
   void forEach(Visit&& visit) const {
     for (const auto& [id, session] : live_) visit(*session);

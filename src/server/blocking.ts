@@ -53,9 +53,12 @@ export class BlockedCalls {
   readonly #hooks: ServerHooks;
   readonly #queues = new Map<string, Parked[]>();
   readonly #parked = new Map<Waiter, Parked>();
+  readonly #onChange: () => void;
 
-  constructor(hooks: ServerHooks) {
+  /** `onChange` is called whenever the number of parked waiters changes (INFO's blocked_clients). */
+  constructor(hooks: ServerHooks, onChange: () => void = () => {}) {
     this.#hooks = hooks;
+    this.#onChange = onChange;
     hooks.allowBlocking(true);
   }
 
@@ -73,6 +76,7 @@ export class BlockedCalls {
     }
     if (this.#parked.size === 0) this.#hooks.trackReadyKeys(true);
     this.#parked.set(waiter, parked);
+    this.#onChange();
     if (timeoutMs > 0) {
       // setTimeout's limit is 2^31-1 ms (~24.8 days): longer waits re-arm.
       const arm = (remaining: number): void => {
@@ -149,5 +153,6 @@ export class BlockedCalls {
     }
     this.#parked.delete(parked.waiter);
     if (this.#parked.size === 0) this.#hooks.trackReadyKeys(false);
+    this.#onChange();
   }
 }

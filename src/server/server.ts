@@ -206,7 +206,12 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   const auth = new Authenticator(hooks, audit, settings.tlsAuthClientsUser === 'cn');
   const durability = new Durability(hooks, log);
   const hub = new SubscriberHub(hooks, settings.subscriberBufferBytes, log);
-  const blocked = new BlockedCalls(hooks);
+  // INFO clients: the core counts the RESP connections, the server tells
+  // it the gRPC connections and the blocked clients of both.
+  let grpcConnections = 0;
+  const reportClients = (): void => hooks.setClientCounts(grpcConnections, blocked.size, settings.maxConnections);
+  const blocked = new BlockedCalls(hooks, () => reportClients());
+  reportClients();
   let resp: RespServer | undefined;
   // After anything that ran commands: log what the audit asks for,
   // deliver what PUBLISH queued (to RESP subscribers first: they take
@@ -524,6 +529,12 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   // a host name binds the first address it resolves to, not all of them.
   const injector = server.createConnectionInjector(tls.credentials);
   const listener = net.createServer((socket) => {
+    grpcConnections++;
+    reportClients();
+    socket.once('close', () => {
+      grpcConnections--;
+      reportClients();
+    });
     admission.accept(socket);
     injector.injectConnection(socket);
   });

@@ -55,6 +55,7 @@ const DEFAULTS = {
   'proto-max-bulk-len': '536870912',
   'max-command-args': '1048576',
   'max-batch-commands': '65536',
+  'client-query-buffer-limit': '1073741824',
   dbfilename: 'dump.emb',
   dir: '.',
   save: '', // Redis: '3600 1 300 100 60 10000' (see StoreConfig)

@@ -103,6 +103,7 @@ constexpr Param kParams[] = {
     {"proto-max-bulk-len", ParamKind::kMemory, &StoreConfig::proto_max_bulk_len, false, 1024 * 1024, kLongMax},
     {"max-command-args", ParamKind::kInteger, &StoreConfig::max_command_args, false, 1, kIntMax},
     {"max-batch-commands", ParamKind::kInteger, &StoreConfig::max_batch_commands, false, 1, kIntMax},
+    {"client-query-buffer-limit", ParamKind::kMemory, &StoreConfig::client_query_buffer_limit, false, 1024 * 1024, kLongMax},
     {"dbfilename", ParamKind::kDbFilename, nullptr, false, 0, 0},
     {"dir", ParamKind::kDir, nullptr, false, 0, 0},
     {"save", ParamKind::kSave, nullptr, false, 0, 0},

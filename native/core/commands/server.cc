@@ -382,9 +382,10 @@ enum InfoSection : unsigned {
   kInfoKeyspace = 8,
   kInfoPersistence = 16,
   kInfoReplication = 32,
+  kInfoClients = 64,
 };
 constexpr unsigned kInfoDefault =
-    kInfoServer | kInfoMemory | kInfoPersistence | kInfoStats | kInfoReplication | kInfoKeyspace;
+    kInfoServer | kInfoClients | kInfoMemory | kInfoPersistence | kInfoStats | kInfoReplication | kInfoKeyspace;
 
 struct SectionName {
   unsigned bit;
@@ -392,6 +393,7 @@ struct SectionName {
 };
 constexpr SectionName kSectionNames[] = {
     {kInfoServer, "server"},
+    {kInfoClients, "clients"},
     {kInfoMemory, "memory"},
     {kInfoPersistence, "persistence"},
     {kInfoStats, "stats"},
@@ -456,6 +458,21 @@ void infoServer(CommandContext& ctx, std::string& out) {
   addField(out, "uptime_in_seconds", uptime_s);
   addField(out, "uptime_in_days", uptime_s / 86400);
   addField(out, "lru_clock", (ctx.nowMs() / 1000) & 0xFFFFFF);
+}
+
+// Redis 7.0's fields. Clients are the RESP connections (sessions) and the
+// gRPC connections the server reports; blocked ones of both protocols.
+void infoClients(CommandContext& ctx, std::string& out) {
+  const Sessions& sessions = ctx.store.sessions();
+  out += "# Clients\r\n";
+  addField(out, "connected_clients", static_cast<uint64_t>(sessions.count()) + sessions.front_end.other_connections);
+  addField(out, "cluster_connections", int64_t{0});
+  addField(out, "maxclients", sessions.front_end.max_clients);
+  addField(out, "client_recent_max_input_buffer", int64_t{0});
+  addField(out, "client_recent_max_output_buffer", int64_t{0});
+  addField(out, "blocked_clients", sessions.front_end.blocked);
+  addField(out, "tracking_clients", int64_t{0});
+  addField(out, "clients_in_timeout_table", int64_t{0});
 }
 
 std::string percent(uint64_t part, uint64_t whole) {
@@ -602,6 +619,7 @@ void infoCommand(CommandContext& ctx) {
     Writer write;
   } kWriters[] = {
       {kInfoServer, infoServer},
+      {kInfoClients, infoClients},
       {kInfoMemory, infoMemory},
       {kInfoPersistence, infoPersistence},
       {kInfoStats, infoStats},
