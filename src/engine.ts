@@ -236,6 +236,7 @@ export type ServerHooks = Pick<
   | 'respState'
   | 'respSetUser'
   | 'respClose'
+  | 'respCheckOutput'
   | 'respTakeKilled'
   | 'respDeliver'
   | 'newClientId'
@@ -349,6 +350,7 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
       respState: store.respState,
       respSetUser: store.respSetUser,
       respClose: store.respClose,
+      respCheckOutput: store.respCheckOutput,
       respTakeKilled: store.respTakeKilled,
       respDeliver: store.respDeliver,
       newClientId: store.newClientId,

@@ -134,6 +134,8 @@ export interface NativeStore {
   respState(id: number): number;
   /** Authenticates the connection as `user` (a client certificate's CN); false if no such enabled user. */
   respSetUser(id: number, user: string): boolean;
+  /** The output limits' verdict on that many unwritten bytes: 0 go on, 1 stop reading, or why to close. */
+  respCheckOutput(id: number, pendingBytes: number): number | string;
   respClose(id: number): void;
   /** Connections CLIENT KILL marked since the last call (to close), or null. */
   respTakeKilled(): number[] | null;

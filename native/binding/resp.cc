@@ -50,14 +50,12 @@ napi_value number(napi_env env, double value) {
 
 // A connection's state for JS: the State in the low four bits, plus
 //   0x10 the store has work for the front end (pub/sub messages, audit
-//        events, keys a blocked client may wait for, killed clients);
-//   0x20 the connection is subscribed (Redis's pubsub output class).
-napi_value stateOf(napi_env env, Store& store, RespConnection& connection, RespConnection::State state) {
+//        events, keys a blocked client may wait for, killed clients).
+napi_value stateOf(napi_env env, Store& store, RespConnection::State state) {
   uint32_t bits = static_cast<uint32_t>(state);
   if (store.pubsub().hasDeliveries() || store.hasAuditEvents() || store.hasReadyKeys() || store.sessions().hasKilled()) {
     bits |= 0x10;
   }
-  if (connection.session().subscriptions() > 0) bits |= 0x20;
   return number(env, bits);
 }
 
@@ -85,7 +83,7 @@ napi_value RespFeed(napi_env env, napi_callback_info info) {
     throwTypeError(env, "respFeed(id, bytes): bytes must be a Buffer");
     return nullptr;
   }
-  return stateOf(env, *call.handle->store, *connection, connection->feed(data));
+  return stateOf(env, *call.handle->store, connection->feed(data));
 }
 
 // respOutput(id): the bytes produced since the last call (a Buffer), or
@@ -161,7 +159,7 @@ napi_value RespFinishAuth(napi_env env, napi_callback_info info) {
   if (!connection) return nullptr;
   bool ok = false;
   if (call.argc > 1) napi_get_value_bool(env, call.args[1], &ok);
-  return stateOf(env, *call.handle->store, *connection, connection->finishAuth(ok));
+  return stateOf(env, *call.handle->store, connection->finishAuth(ok));
 }
 
 // respRetry(id): runs the blocked command again (0 served, 1 still
@@ -180,7 +178,7 @@ napi_value RespTimeout(napi_env env, napi_callback_info info) {
   if (!call.read(env, info)) return nullptr;
   RespConnection* connection = connectionOf(env, call);
   if (!connection) return nullptr;
-  return stateOf(env, *call.handle->store, *connection, connection->timeoutBlocked());
+  return stateOf(env, *call.handle->store, connection->timeoutBlocked());
 }
 
 // respState(id): the connection's state.
@@ -189,7 +187,7 @@ napi_value RespState(napi_env env, napi_callback_info info) {
   if (!call.read(env, info)) return nullptr;
   RespConnection* connection = connectionOf(env, call);
   if (!connection) return nullptr;
-  return stateOf(env, *call.handle->store, *connection, connection->state());
+  return stateOf(env, *call.handle->store, connection->state());
 }
 
 // respSetUser(id, name): the connection is authenticated as this user (a
@@ -209,6 +207,26 @@ napi_value RespSetUser(napi_env env, napi_callback_info info) {
   }
   napi_value out;
   napi_get_boolean(env, ok, &out);
+  return out;
+}
+
+// respCheckOutput(id, pendingBytes): what the output buffer limits say of
+// a socket with that many bytes not yet written: 0 go on, 1 stop reading
+// until it drains, or the reason (a string) to close it.
+napi_value RespCheckOutput(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  RespConnection* connection = connectionOf(env, call);
+  if (!connection) return nullptr;
+  double pending = 0;
+  if (call.argc > 1) napi_get_value_double(env, call.args[1], &pending);
+  Store& store = *call.handle->store;
+  std::string reason;
+  const OutputVerdict verdict = checkOutputLimits(connection->session(), store.config(),
+                                                  static_cast<size_t>(pending > 0 ? pending : 0), store.nowMs(), &reason);
+  if (verdict != OutputVerdict::kClose) return number(env, static_cast<double>(verdict));
+  napi_value out;
+  napi_create_string_utf8(env, reason.data(), reason.size(), &out);
   return out;
 }
 
@@ -277,6 +295,7 @@ std::span<const StoreMethod> respMethods() {
       {"respTimeout", RespTimeout},
       {"respState", RespState},
       {"respSetUser", RespSetUser},
+      {"respCheckOutput", RespCheckOutput},
       {"respClose", RespClose},
       {"respTakeKilled", RespTakeKilled},
       {"respDeliver", RespDeliver},

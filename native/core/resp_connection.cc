@@ -261,6 +261,32 @@ RespConnection::State RespConnection::timeoutBlocked() {
   return state_;
 }
 
+OutputVerdict checkOutputLimits(Session& session, const StoreConfig& config, size_t pending, int64_t now_ms,
+                                std::string* reason) {
+  const bool pubsub = session.subscriptions() > 0;
+  const StoreConfig::OutputBufferLimit& limit =
+      config.client_output_buffer_limit[pubsub ? StoreConfig::kPubsubClients : StoreConfig::kNormalClients];
+  const auto bytes = static_cast<int64_t>(pending);
+  const char* kind = pubsub ? "pubsub" : "normal";
+  if (limit.hard_bytes > 0 && bytes >= limit.hard_bytes) {
+    if (reason) *reason = std::string(kind) + " class hard limit " + std::to_string(limit.hard_bytes) + " bytes reached";
+    return OutputVerdict::kClose;
+  }
+  if (limit.soft_bytes > 0 && bytes >= limit.soft_bytes) {
+    if (session.over_soft_limit_since_ms == 0) session.over_soft_limit_since_ms = now_ms;
+    if (now_ms - session.over_soft_limit_since_ms >= limit.soft_seconds * 1000) {
+      if (reason) {
+        *reason = std::string(kind) + " class soft limit " + std::to_string(limit.soft_bytes) + " bytes exceeded for " +
+                  std::to_string(limit.soft_seconds) + " s";
+      }
+      return OutputVerdict::kClose;
+    }
+  } else {
+    session.over_soft_limit_since_ms = 0;
+  }
+  return pending > kPauseReadingBytes ? OutputVerdict::kPauseReading : OutputVerdict::kOk;
+}
+
 std::vector<uint64_t> deliverToSessions(Sessions& sessions, PubSub::Outbox& outbox) {
   std::vector<uint64_t> touched;
   std::vector<PubSub::Delivery> others;

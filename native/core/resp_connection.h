@@ -107,6 +107,18 @@ class RespConnection {
   bool wrong_type_ = false;   // the last retry met a key of another type
 };
 
+// What a connection may go on doing with `pending` bytes of output not yet
+// taken by its socket (Redis's checkClientOutputBufferLimits, for the
+// session's class: pubsub while subscribed, else normal): kClose past the
+// hard limit or past the soft one for too long (`reason` says which);
+// kPauseReading past kPauseReadingBytes, so that a client that sends and
+// never reads cannot make the server buffer without bound even with no
+// limit set (its requests wait in the kernel until it reads); kOk.
+enum class OutputVerdict : uint8_t { kOk, kPauseReading, kClose };
+inline constexpr size_t kPauseReadingBytes = 4 * 1024 * 1024;
+OutputVerdict checkOutputLimits(Session& session, const StoreConfig& config, size_t pending, int64_t now_ms,
+                                std::string* reason = nullptr);
+
 // Hands the messages PUBLISH queued to the sessions they are for
 // (RESP connections: rendered into their output as "message" / "pmessage"
 // arrays, or RESP3 pushes), leaving in `outbox` only the deliveries to

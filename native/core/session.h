@@ -85,6 +85,9 @@ struct Session {
 
   // Output not yet taken by the front end (RESP bytes).
   std::string output;
+  // Since when the output waiting for the socket has been past the soft
+  // limit of the session's class (0: it is not); resp_connection.h.
+  int64_t over_soft_limit_since_ms = 0;
 };
 
 class Sessions {

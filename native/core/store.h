@@ -122,6 +122,23 @@ struct StoreConfig {
   // (Redis's client-query-buffer-limit): past it the connection closes.
   int64_t client_query_buffer_limit = int64_t{1} << 30;
 
+  // A RESP connection whose output not yet taken by its socket passes its
+  // class's hard limit, or stays past its soft limit for soft_seconds, is
+  // closed (Redis's client-output-buffer-limit; 0 bytes: no limit).
+  // Classes: normal, replica (kept for CONFIG: emberkv has no replicas),
+  // pubsub (a subscribed connection). Redis's defaults.
+  struct OutputBufferLimit {
+    int64_t hard_bytes;
+    int64_t soft_bytes;
+    int64_t soft_seconds;
+  };
+  enum ClientClass : size_t { kNormalClients, kReplicaClients, kPubsubClients };
+  std::array<OutputBufferLimit, 3> client_output_buffer_limit{{
+      {0, 0, 0},
+      {256 * 1024 * 1024, 64 * 1024 * 1024, 60},
+      {32 * 1024 * 1024, 8 * 1024 * 1024, 60},
+  }};
+
   // The ACL file (Redis's aclfile): ACL SAVE writes the users there, ACL
   // LOAD reads them back. Set by the server at startup ("" for none);
   // CONFIG SET refuses it, as Redis does (an immutable setting).

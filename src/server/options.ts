@@ -8,11 +8,10 @@
  * log-level, max-message-bytes, subscriber-buffer-bytes, the limits of
  * connections, calls and pending replies, aclfile, the tls-* ones (named
  * as Redis names them; see tls.ts and auth.ts), and the RESP listener's
- * resp-port, unixsocket, unixsocketperm and client-output-buffer-limit
- * (resp.ts).
+ * resp-port, unixsocket and unixsocketperm (resp.ts; its
+ * client-output-buffer-limit is a store parameter, as in Redis).
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_OUTPUT_LIMITS, parseOutputLimits, type OutputLimits } from './resp.js';
 
 export interface ServerSettings {
   host: string;
@@ -56,8 +55,6 @@ export interface ServerSettings {
   /** The RESP listener's Unix socket ('' for none) and its permissions (octal, '' to leave them). */
   unixsocket: string;
   unixsocketperm: string;
-  /** RESP connections' output buffer limits per class (Redis's client-output-buffer-limit). */
-  clientOutputBufferLimit: OutputLimits;
   /** Store settings, applied with one CONFIG SET (a later source overrides an earlier one). */
   store: Map<string, string>;
 }
@@ -91,14 +88,13 @@ export const DEFAULTS: Readonly<Omit<ServerSettings, 'store'>> = {
   respPort: -1,
   unixsocket: '',
   unixsocketperm: '',
-  clientOutputBufferLimit: DEFAULT_OUTPUT_LIMITS,
 };
 
 const SERVER_KEYS = new Set([
   'host', 'port', 'log-level', 'max-message-bytes', 'subscriber-buffer-bytes', 'config',
   'max-connections', 'max-concurrent-calls', 'max-pending-replies', 'pending-replies-timeout-ms',
   'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file', 'tls-auth-clients', 'tls-auth-clients-user', 'aclfile',
-  'resp-port', 'unixsocket', 'unixsocketperm', 'client-output-buffer-limit',
+  'resp-port', 'unixsocket', 'unixsocketperm',
 ]);
 const ENV_PREFIX = 'EMBERKV_';
 
@@ -137,13 +133,7 @@ function apply(settings: ServerSettings, name: string, value: string, where: str
       if (!/^[0-7]{3,4}$/.test(value)) throw new UsageError(`${where}: unixsocketperm must be octal permissions such as 700, got '${value}'`);
       settings.unixsocketperm = value;
       return;
-    case 'client-output-buffer-limit':
-      try {
-        settings.clientOutputBufferLimit = parseOutputLimits(value, settings.clientOutputBufferLimit);
-      } catch (err) {
-        throw new UsageError(`${where}: ${(err as Error).message}`);
-      }
-      return;
+
     case 'log-level':
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(value)) {
         throw new UsageError(`${where}: log-level must be one of fatal, error, warn, info, debug, trace, silent`);
@@ -290,10 +280,10 @@ and server reflection) on HOST:PORT (default ${DEFAULTS.host}:${DEFAULTS.port}).
   --unixsocket PATH        also serve RESP on a Unix socket (plain)
   --unixsocketperm MODE    its permissions, octal (e.g. 700)
   --client-output-buffer-limit "CLASS HARD SOFT SECONDS ..."
-                           RESP connections whose unsent output passes HARD,
-                           or stays past SOFT for SECONDS, are closed; classes
-                           normal (default 0 0 0: none) and pubsub (default
-                           32mb 8mb 60), as Redis's
+                           (a store parameter) RESP connections whose unsent
+                           output passes HARD, or stays past SOFT for SECONDS,
+                           are closed; classes normal (default 0 0 0: none)
+                           and pubsub (default 32mb 8mb 60), as Redis's
   --max-message-bytes N    largest gRPC message in or out (default ${DEFAULTS.maxMessageBytes})
   --subscriber-buffer-bytes N
                            pending message bytes after which a slow subscriber

@@ -11,13 +11,11 @@
  * loop (auth.ts), and the end of the connection. Replies pass through the
  * append-only log's group commit (durability.ts), like gRPC's.
  *
- * Output buffer limits (Redis's client-output-buffer-limit, per class):
- * a connection whose bytes not yet taken by the socket pass its class's
- * hard limit, or stay above its soft limit for its soft seconds, is
- * closed. The normal class has no limit by default (as Redis), but a
- * client that does not read cannot make the server buffer without bound
- * either: past PAUSE_BYTES of pending output the server stops reading its
- * requests until the socket drains.
+ * Output buffer limits (Redis's client-output-buffer-limit, a store
+ * parameter) are the core's (checkOutputLimits in resp_connection.h): after
+ * each write the socket's pending bytes are checked, and the connection is
+ * closed past its class's limit, or stops being read while its client
+ * does not read (the core's kPauseReadingBytes) until the socket drains.
  */
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
@@ -36,22 +34,9 @@ const AUTHENTICATING = 2;
 const CLOSING = 3;
 /** The store has work for the front end: messages, audit events, ready keys, killed clients. */
 const FOLLOW_UP = 0x10;
-/** The connection is subscribed (the pubsub output class). */
-const SUBSCRIBED = 0x20;
+/** respCheckOutput: stop reading the client's requests until its socket drains. */
+const PAUSE_READING = 1;
 
-/** Pending output past which the server stops reading a connection's requests. */
-const PAUSE_BYTES = 4 * 1024 * 1024;
-
-export interface OutputLimit {
-  hardBytes: number;
-  softBytes: number;
-  softSeconds: number;
-}
-
-export interface OutputLimits {
-  normal: OutputLimit;
-  pubsub: OutputLimit;
-}
 
 export interface RespSettings {
   host: string;
@@ -64,7 +49,6 @@ export interface RespSettings {
   tls: tls.TlsOptions | undefined;
   /** tls-auth-clients-user CN: a verified client certificate's CN names the connection's user. */
   userFromCertificate: boolean;
-  outputLimits: OutputLimits;
 }
 
 interface Context {
@@ -84,19 +68,14 @@ class RespClient {
   readonly peer: string;
   readonly #socket: net.Socket;
   readonly #context: Context;
-  readonly #limits: OutputLimits;
-  #subscribed = false;
   #closing = false;
   #closed = false;
   #paused = false;
   #waiter: Waiter | undefined;
-  /** When pending output first exceeded the soft limit (0: it does not). */
-  #overSoftSince = 0;
 
-  constructor(socket: net.Socket, context: Context, limits: OutputLimits, peer: string, local: string) {
+  constructor(socket: net.Socket, context: Context, peer: string, local: string) {
     this.#socket = socket;
     this.#context = context;
-    this.#limits = limits;
     this.peer = peer;
     this.id = context.hooks.respOpen(peer, local);
     socket.setNoDelay(true);
@@ -141,7 +120,6 @@ class RespClient {
    */
   #settle(state: number, serveBlocked: boolean): void {
     const { hooks } = this.#context;
-    this.#subscribed = (state & SUBSCRIBED) !== 0;
     const out = hooks.respOutput(this.id);
     if (out) this.#send(out);
     switch (state & STATE_MASK) {
@@ -179,29 +157,17 @@ class RespClient {
 
   /** Applies the output buffer limits and the read pause to the socket's pending bytes. */
   #checkOutput(): void {
-    const pending = this.#socket.writableLength;
-    const limit = this.#subscribed ? this.#limits.pubsub : this.#limits.normal;
-    if (limit.hardBytes > 0 && pending >= limit.hardBytes) return this.#overLimit(pending, 'hard');
-    if (limit.softBytes > 0 && pending >= limit.softBytes) {
-      const now = Date.now();
-      if (this.#overSoftSince === 0) this.#overSoftSince = now;
-      else if (now - this.#overSoftSince >= limit.softSeconds * 1000) return this.#overLimit(pending, 'soft');
-    } else {
-      this.#overSoftSince = 0;
+    const verdict = this.#context.hooks.respCheckOutput(this.id, this.#socket.writableLength);
+    if (verdict === PAUSE_READING) {
+      if (!this.#paused) {
+        this.#paused = true;
+        this.#socket.pause();
+      }
+    } else if (typeof verdict === 'string') {
+      this.#context.log.warn({ peer: this.peer, client: this.id, limit: verdict }, 'client closed for overcoming of output buffer limits');
+      this.#closing = true;
+      this.#socket.destroy();
     }
-    if (pending > PAUSE_BYTES && !this.#paused) {
-      this.#paused = true;
-      this.#socket.pause();
-    }
-  }
-
-  #overLimit(pending: number, which: 'hard' | 'soft'): void {
-    this.#context.log.warn(
-      { peer: this.peer, client: this.id, pending, class: this.#subscribed ? 'pubsub' : 'normal', limit: which },
-      'client closed for overcoming of output buffer limits',
-    );
-    this.#closing = true;
-    this.#socket.destroy();
   }
 
   #park(): void {
@@ -246,37 +212,6 @@ class RespClient {
     this.#context.hooks.respClose(this.id);
   }
 }
-
-/** Redis's client-output-buffer-limit value: "<class> <hard> <soft> <seconds>" groups, sizes with units. */
-export function parseOutputLimits(text: string, base: OutputLimits): OutputLimits {
-  const words = text.trim().split(/\s+/);
-  if (words.length % 4 !== 0) throw new Error('client-output-buffer-limit: expected <class> <hard> <soft> <seconds> groups');
-  const limits: OutputLimits = { normal: { ...base.normal }, pubsub: { ...base.pubsub } };
-  for (let i = 0; i < words.length; i += 4) {
-    const kind = words[i]!.toLowerCase();
-    const limit = { hardBytes: parseBytes(words[i + 1]!), softBytes: parseBytes(words[i + 2]!), softSeconds: Number(words[i + 3]) };
-    if (!Number.isInteger(limit.softSeconds) || limit.softSeconds < 0) {
-      throw new Error(`client-output-buffer-limit: bad soft seconds '${words[i + 3]}'`);
-    }
-    if (kind === 'normal') limits.normal = limit;
-    else if (kind === 'pubsub') limits.pubsub = limit;
-    else if (kind !== 'replica' && kind !== 'slave') throw new Error(`client-output-buffer-limit: unknown class '${words[i]}'`);
-  }
-  return limits;
-}
-
-function parseBytes(text: string): number {
-  const match = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
-  if (!match) throw new Error(`client-output-buffer-limit: bad size '${text}'`);
-  const units: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-  return Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1);
-}
-
-/** Redis's defaults: normal clients unlimited, subscribers 32mb hard, 8mb for 60 s. */
-export const DEFAULT_OUTPUT_LIMITS: OutputLimits = {
-  normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
-  pubsub: { hardBytes: 32 * 1024 * 1024, softBytes: 8 * 1024 * 1024, softSeconds: 60 },
-};
 
 export class RespServer {
   readonly #settings: RespSettings;
@@ -352,7 +287,7 @@ export class RespServer {
     }
     let client: RespClient;
     try {
-      client = new RespClient(socket, this.#context, this.#settings.outputLimits, peer, local);
+      client = new RespClient(socket, this.#context, peer, local);
     } catch (err) {
       log.error({ peer, error: (err as Error).message }, 'RESP connection refused');
       socket.destroy();

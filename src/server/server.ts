@@ -559,7 +559,6 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
         unixsocketperm: settings.unixsocketperm,
         tls: tls.node,
         userFromCertificate: settings.tlsAuthClientsUser === 'cn',
-        outputLimits: settings.clientOutputBufferLimit,
       },
       { hooks, auth, durability, blocked, admission, log, flushEffects },
     );

@@ -56,6 +56,7 @@ const DEFAULTS = {
   'max-command-args': '1048576',
   'max-batch-commands': '65536',
   'client-query-buffer-limit': '1073741824',
+  'client-output-buffer-limit': 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
   dbfilename: 'dump.emb',
   dir: '.',
   save: '', // Redis: '3600 1 300 100 60 10000' (see StoreConfig)

@@ -62,6 +62,7 @@ enum class ParamKind {
   kAofName,      // appendfilename, appenddirname: a file name, no path
   kRequirePass,  // requirepass: the default user's secret (write only)
   kAclFile,      // aclfile: the ACL file (immutable: set at startup)
+  kOutputLimits,  // client-output-buffer-limit: "<class> <hard> <soft> <seconds>" groups
 };
 
 // Redis checks a value against its C type's range: unsigned types (size_t,
@@ -107,6 +108,7 @@ constexpr Param kParams[] = {
     {"dbfilename", ParamKind::kDbFilename, nullptr, false, 0, 0},
     {"dir", ParamKind::kDir, nullptr, false, 0, 0},
     {"save", ParamKind::kSave, nullptr, false, 0, 0},
+    {"client-output-buffer-limit", ParamKind::kOutputLimits, nullptr, false, 0, 0},
     {"appendonly", ParamKind::kAppendOnly, nullptr, false, 0, 0},
     {"appendfilename", ParamKind::kAofName, nullptr, false, 0, 0},
     {"appenddirname", ParamKind::kAofName, nullptr, false, 0, 0},
@@ -149,6 +151,20 @@ std::string saveRulesText(const StoreConfig& config) {
   return text;
 }
 
+// Redis's "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60".
+constexpr std::string_view kClientClassNames[] = {"normal", "slave", "pubsub"};
+
+std::string outputLimitsText(const StoreConfig& config) {
+  std::string text;
+  for (size_t c = 0; c < config.client_output_buffer_limit.size(); c++) {
+    const StoreConfig::OutputBufferLimit& limit = config.client_output_buffer_limit[c];
+    if (!text.empty()) text += ' ';
+    text += std::string(kClientClassNames[c]) + " " + std::to_string(limit.hard_bytes) + " " +
+            std::to_string(limit.soft_bytes) + " " + std::to_string(limit.soft_seconds);
+  }
+  return text;
+}
+
 std::string paramValue(const StoreConfig& config, const Param& p) {
   switch (p.kind) {
     case ParamKind::kPolicy:
@@ -169,6 +185,8 @@ std::string paramValue(const StoreConfig& config, const Param& p) {
       return "";  // kept only as a hash (Redis answers the secret itself)
     case ParamKind::kAclFile:
       return config.aclfile;
+    case ParamKind::kOutputLimits:
+      return outputLimitsText(config);
     default:
       break;
   }
@@ -254,6 +272,42 @@ std::string rangeError(const Param& p) {
 // word alone means no rules; otherwise an even number of words, each a
 // whole decimal number (strtoll: leading blanks and a sign allowed), the
 // seconds >= 1 and the changes >= 0.
+// Redis 7.0's client-output-buffer-limit: groups of <class> <hard> <soft>
+// <seconds>, classes normal, replica (or slave) and pubsub (not master),
+// sizes as memory values; every group is checked before any applies.
+std::optional<std::string> parseOutputLimits(ByteView text, StoreConfig& config) {
+  std::vector<ByteView> words;
+  for (size_t start = 0; start < text.size();) {
+    size_t space = text.find(' ', start);
+    if (space == ByteView::npos) space = text.size();
+    if (space > start) words.push_back(text.substr(start, space - start));
+    start = space + 1;
+  }
+  if (words.size() % 4 != 0) return std::string("Wrong number of arguments in buffer limit configuration.");
+  auto limits = config.client_output_buffer_limit;
+  for (size_t i = 0; i < words.size(); i += 4) {
+    size_t cls;
+    if (equalsIgnoreCase(words[i], "normal")) {
+      cls = StoreConfig::kNormalClients;
+    } else if (equalsIgnoreCase(words[i], "replica") || equalsIgnoreCase(words[i], "slave")) {
+      cls = StoreConfig::kReplicaClients;
+    } else if (equalsIgnoreCase(words[i], "pubsub")) {
+      cls = StoreConfig::kPubsubClients;
+    } else {
+      return std::string("Invalid client class specified in buffer limit configuration.");
+    }
+    std::optional<uint64_t> hard = parseMemory(words[i + 1]);
+    std::optional<uint64_t> soft = parseMemory(words[i + 2]);
+    std::optional<int64_t> seconds = parseInt64(words[i + 3]);
+    if (!hard || !soft || !seconds || *seconds < 0 || *hard > uint64_t{INT64_MAX} || *soft > uint64_t{INT64_MAX}) {
+      return std::string("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+    }
+    limits[cls] = {static_cast<int64_t>(*hard), static_cast<int64_t>(*soft), *seconds};
+  }
+  config.client_output_buffer_limit = limits;
+  return std::nullopt;
+}
+
 std::optional<std::string> parseSaveRules(ByteView text, StoreConfig& config) {
   constexpr std::string_view kInvalid = "Invalid save parameters";
   std::vector<ByteView> words;
@@ -313,6 +367,7 @@ std::optional<std::string> parseInto(const Param& p, ByteView text, StoreConfig&
     return std::nullopt;
   }
   if (p.kind == ParamKind::kSave) return parseSaveRules(text, config);
+  if (p.kind == ParamKind::kOutputLimits) return parseOutputLimits(text, config);
   if (p.kind == ParamKind::kAppendOnly) {
     // Redis's yesnotoi: "yes" or "no", any case, read as a C string.
     ByteView word = cStringPrefix(text);
