@@ -237,6 +237,12 @@ export type ServerHooks = Pick<
   | 'respSetUser'
   | 'respClose'
   | 'respCheckOutput'
+  | 'respListen'
+  | 'respListenUnix'
+  | 'respPump'
+  | 'respReleaseHeld'
+  | 'respEnd'
+  | 'respStopListening'
   | 'respTakeKilled'
   | 'respDeliver'
   | 'newClientId'
@@ -351,6 +357,12 @@ export class Engine implements CommandMethods<Sync>, TransactionMethods<Sync> {
       respSetUser: store.respSetUser,
       respClose: store.respClose,
       respCheckOutput: store.respCheckOutput,
+      respListen: store.respListen,
+      respListenUnix: store.respListenUnix,
+      respPump: store.respPump,
+      respReleaseHeld: store.respReleaseHeld,
+      respEnd: store.respEnd,
+      respStopListening: store.respStopListening,
       respTakeKilled: store.respTakeKilled,
       respDeliver: store.respDeliver,
       newClientId: store.newClientId,

@@ -141,6 +141,20 @@ export interface NativeStore {
   respTakeKilled(): number[] | null;
   /** Renders PUBLISH's messages for the RESP subscribers; the ids that got output, or null. */
   respDeliver(): number[] | null;
+  /**
+   * The native RESP transport (resp_transport.h): listens on host:port
+   * (the port bound) or a Unix socket, calling onEvent(kind, id, ...) when
+   * the front end has work: 0 open (peer, local; return a refusal text to
+   * refuse), 1 state (bits), 2 closed, 3 closed for an output limit (why).
+   */
+  respListen(onEvent: (kind: number, id: number, a?: string | number, b?: string | number, c?: number) => string | undefined, host: string, port: number): number;
+  respListenUnix(onEvent: (kind: number, id: number, a?: string | number, b?: string | number, c?: number) => string | undefined, path: string): void;
+  /** A native connection writes its core output; true if held for the log (then respReleaseHeld once durable). */
+  respPump(id: number): boolean;
+  respReleaseHeld(id: number): void;
+  /** Closes a native connection once its output is written (`now`: at once). */
+  respEnd(id: number, now: boolean): void;
+  respStopListening(): void;
   /** A client id for a gRPC subscriber (the RESP connections' counter). */
   newClientId(): number;
   /** What INFO clients reports beside the RESP connections: gRPC connections, blocked clients, the limit. */

@@ -200,7 +200,8 @@ napi_value Close(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   napi_get_cb_info(env, info, &argc, nullptr, nullptr, &data);
   StoreHandle* handle = static_cast<SharedHandle*>(data)->get();
-  handle->resp.clear();  // connections hold the store
+  handle->resp_transport.reset();  // its sockets hold connections
+  handle->resp.clear();            // connections hold the store
   handle->store.reset();
   return nullptr;
 }

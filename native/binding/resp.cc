@@ -273,6 +273,102 @@ napi_value RespDeliver(napi_env env, napi_callback_info info) {
   return idsOrNull(env, touched);
 }
 
+// The native transport (resp_transport.h), made on first use.
+RespTransport* transportOf(napi_env env, const Call& call, napi_value on_event) {
+  StoreHandle* handle = call.handle;
+  if (!handle->resp_transport) {
+    napi_valuetype type = napi_undefined;
+    if (on_event) napi_typeof(env, on_event, &type);
+    if (type != napi_function) {
+      throwTypeError(env, "the first respListen needs the onEvent function");
+      return nullptr;
+    }
+    handle->resp_transport = std::make_unique<RespTransport>(env, handle, on_event);
+  }
+  return handle->resp_transport.get();
+}
+
+// respListen(onEvent, host, port): serves RESP on host:port from native
+// code (port 0: any free port); the port bound. Throws if it cannot listen.
+napi_value RespListen(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  std::string host, error;
+  double port = 0;
+  if (call.argc < 3 || !readString(env, call.args[1], host) || napi_get_value_double(env, call.args[2], &port) != napi_ok) {
+    throwTypeError(env, "respListen(onEvent, host, port)");
+    return nullptr;
+  }
+  RespTransport* transport = transportOf(env, call, call.args[0]);
+  if (!transport) return nullptr;
+  const int bound = transport->listenTcp(host, static_cast<int>(port), error);
+  if (bound < 0) {
+    napi_throw_error(env, nullptr, error.c_str());
+    return nullptr;
+  }
+  return number(env, bound);
+}
+
+// respListenUnix(onEvent, path): serves RESP on a Unix socket.
+napi_value RespListenUnix(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  std::string path, error;
+  if (call.argc < 2 || !readString(env, call.args[1], path)) {
+    throwTypeError(env, "respListenUnix(onEvent, path)");
+    return nullptr;
+  }
+  RespTransport* transport = transportOf(env, call, call.args[0]);
+  if (!transport) return nullptr;
+  if (!transport->listenUnix(path, error)) napi_throw_error(env, nullptr, error.c_str());
+  return nullptr;
+}
+
+// respPump(id): a native connection writes the output its core connection
+// has (pub/sub messages, a served blocked command, ...); true if it was
+// held for the append-only log instead (release it with respReleaseHeld).
+napi_value RespPump(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  double id = 0;
+  if (call.argc > 0) napi_get_value_double(env, call.args[0], &id);
+  RespTransport* transport = call.handle->resp_transport.get();
+  napi_value out;
+  napi_get_boolean(env, transport && transport->pump(static_cast<uint64_t>(id)), &out);
+  return out;
+}
+
+// respReleaseHeld(id): a native connection writes its oldest held output.
+napi_value RespReleaseHeld(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  double id = 0;
+  if (call.argc > 0) napi_get_value_double(env, call.args[0], &id);
+  if (RespTransport* transport = call.handle->resp_transport.get()) transport->releaseHeld(static_cast<uint64_t>(id));
+  return nullptr;
+}
+
+// respEnd(id, now): closes a native connection once its output is written
+// (`now`: at once, what is unwritten is dropped).
+napi_value RespEnd(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  double id = 0;
+  bool now = false;
+  if (call.argc > 0) napi_get_value_double(env, call.args[0], &id);
+  if (call.argc > 1) napi_get_value_bool(env, call.args[1], &now);
+  if (RespTransport* transport = call.handle->resp_transport.get()) transport->end(static_cast<uint64_t>(id), now);
+  return nullptr;
+}
+
+// respStopListening(): closes the native listeners and connections.
+napi_value RespStopListening(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!call.read(env, info)) return nullptr;
+  if (RespTransport* transport = call.handle->resp_transport.get()) transport->closeAll();
+  return nullptr;
+}
+
 // newClientId(): a client id for a subscriber that is not a RESP
 // connection (a gRPC Subscribe stream), from the same counter.
 napi_value NewClientId(napi_env env, napi_callback_info info) {
@@ -300,6 +396,12 @@ std::span<const StoreMethod> respMethods() {
       {"respTakeKilled", RespTakeKilled},
       {"respDeliver", RespDeliver},
       {"newClientId", NewClientId},
+      {"respListen", RespListen},
+      {"respListenUnix", RespListenUnix},
+      {"respPump", RespPump},
+      {"respReleaseHeld", RespReleaseHeld},
+      {"respEnd", RespEnd},
+      {"respStopListening", RespStopListening},
   };
   return kMethods;
 }

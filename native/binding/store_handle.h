@@ -15,6 +15,7 @@
 #include "args.h"
 #include "core/reply.h"
 #include "core/resp_connection.h"
+#include "resp_transport.h"
 #include "core/store.h"
 #include "core/wire_executor.h"
 
@@ -33,6 +34,9 @@ struct StoreHandle {
   // The RESP listener's connections by client id (resp.cc). Declared
   // after the store, so destroyed before it.
   std::unordered_map<uint64_t, std::unique_ptr<RespConnection>> resp;
+  // The RESP listener's native sockets (made by respListen); declared
+  // after `resp`, so destroyed before it.
+  std::unique_ptr<RespTransport> resp_transport;
 };
 
 using SharedHandle = std::shared_ptr<StoreHandle>;

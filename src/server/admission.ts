@@ -71,15 +71,18 @@ export class Admission {
   }
 
   /**
-   * A RESP connection (resp.ts): it takes a slot of the same max-connections
-   * until it closes, or gets Redis's refusal text if none is free (Redis
-   * answers that and closes the connection).
+   * A new RESP connection (resp.ts) takes a slot of the same
+   * max-connections until releaseRespSlot(), or gets Redis's refusal text
+   * if none is free (Redis answers that and closes the connection).
    */
-  acceptResp(socket: Socket): string | undefined {
-    const connection: Connection = { socket, admitted: false };
-    if (!this.#tryAdmit(connection)) return tooManyConnections(this.#maxConnections);
-    socket.once('close', () => this.#admittedConnections--);
+  acceptRespSlot(): string | undefined {
+    if (this.#admittedConnections >= this.#maxConnections) return tooManyConnections(this.#maxConnections);
+    this.#admittedConnections++;
     return undefined;
+  }
+
+  releaseRespSlot(): void {
+    this.#admittedConnections--;
   }
 
   /**
