@@ -118,6 +118,16 @@ const EXAMPLES = {
     setup: [['MSET', 'a', '1', 'b', '2']],
     run: async (db) => [await db.copy('a', 'b'), await db.copy('a', 'b', { replace: true }), await db.get('b')],
   },
+  move: {
+    setup: [['SET', 'k', 'v']],
+    run: async (db) => [await db.move('k', 1), await db.exists('k'), await db.move('k', 1)],
+    // Database 1 is reached by swapping it in.
+    cleanup: [['SWAPDB', '0', '1'], ['DEL', 'k'], ['SWAPDB', '0', '1']],
+  },
+  swapDb: {
+    setup: [['SET', 'k', 'v']],
+    run: async (db) => [await db.swapDb(0, 1), await db.exists('k'), await db.swapDb(0, 1), await db.get('k')],
+  },
   keys: { setup: [['MSET', 'user:1', 'a', 'user:2', 'b', 'other', 'c']], run: (db) => db.keys('user:*'), normalize: sorted },
   scan: {
     setup: [['MSET', 'a1', '1', 'a2', '2', 'b', '3']],
@@ -376,6 +386,19 @@ const EXAMPLES = {
   commandInfo: { run: (db) => db.commandInfo('get', 'no-such-command') },
   commandList: { run: (db) => db.commandList(), normalize: sorted },
   info: { setup: [['MSET', 'a', '1', 'b', '2']], run: (db) => db.info('keyspace') },
+  commandDocs: { run: (db) => db.commandDocs('get', 'no-such-command') },
+  commandGetKeys: { run: (db) => db.commandGetKeys('mset', 'a', '1', 'b', '2') },
+  wait: { run: (db) => db.wait(0, 0) },
+  debug: { run: (db) => db.debug('SET-ACTIVE-EXPIRE', '1') },
+  slowlogGet: { run: async (db) => [await db.slowlogReset(), await db.slowlogGet(5)] },
+  slowlogLen: { run: async (db) => [await db.slowlogReset(), await db.slowlogLen()] },
+  slowlogReset: { run: (db) => db.slowlogReset() },
+  latencyLatest: { run: (db) => db.latencyLatest() },
+  latencyHistory: { run: (db) => db.latencyHistory('command') },
+  latencyReset: { run: (db) => db.latencyReset() },
+  latencyDoctor: { run: (db) => db.latencyDoctor() },
+  functionFlush: { run: (db) => db.functionFlush() },
+  scriptFlush: { run: (db) => db.scriptFlush('ASYNC') },
 
   // ---- ACL (the server runs with no secrets: every call is the default user)
   aclSetUser: {
