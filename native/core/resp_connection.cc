@@ -98,6 +98,10 @@ void RespConnection::run(ByteView fresh) {
   const RespLimits limits{static_cast<uint64_t>(config.proto_max_bulk_len), static_cast<uint64_t>(config.max_command_args)};
   refreshUser();
   store_.setCurrentUser(session_.user);
+  // Once per read, not per request: reading the clock costs as much as a
+  // small command's parsing (CLIENT LIST's idle= counts seconds anyway).
+  store_.clock().beginCommand();
+  session_.last_command_ms = store_.nowMs();
   size_t consumed = 0;
   while (state_ == State::kReady && consumed < input.size()) {
     RespParse parsed = parser_.next(input.substr(consumed), argv_, limits);
@@ -141,7 +145,6 @@ bool RespConnection::runRequest(std::span<const ByteView> argv, bool retrying) {
   const Session::ReplyMode mode_before = session_.reply_mode;
   if (mode_before == Session::ReplyMode::kSkip) session_.reply_mode = Session::ReplyMode::kOn;
   const CommandSpec* spec = CommandTable::instance().find(argv[0]);
-  session_.last_command_ms = store_.nowMs();
   // Fast path: an authenticated client outside MULTI and subscribed mode.
   const bool plain = spec && session_.user && !session_.in_multi && session_.subscriptions() == 0;
   if (!plain) {
