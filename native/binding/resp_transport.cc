@@ -1,6 +1,7 @@
 // RespTransport: see resp_transport.h.
 #include "resp_transport.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -163,7 +164,8 @@ void RespTransport::accept(Listener& listener) {
   client->handle.tcp.data = client;
   if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener.handle), client->stream()) != 0) {
     client->closed = true;
-    uv_close(reinterpret_cast<uv_handle_t*>(client->stream()), [](uv_handle_t* h) { delete static_cast<Client*>(h->data); });
+    client->transport = nullptr;  // nothing to forget: no connection was made
+    uv_close(reinterpret_cast<uv_handle_t*>(client->stream()), onClosed);
     return;
   }
   std::string peer, local;
@@ -289,10 +291,11 @@ void RespTransport::startWrite(Client& client) {
 void RespTransport::onWritten(uv_write_t* req, int status) {
   auto* client = static_cast<Client*>(req->data);
   client->write_in_flight = false;
-  RespTransport& transport = *client->transport;
   client->writing.clear();
-  if (status < 0 || client->closed) {
-    if (!client->closed) transport.finish(*client, true);
+  if (client->closed) return;  // cancelled by the close (its callback comes next)
+  RespTransport& transport = *client->transport;
+  if (status < 0) {
+    transport.finish(*client, true);
     return;
   }
   if (!client->queued.empty()) {
@@ -315,7 +318,8 @@ void RespTransport::checkLimits(Client& client) {
   const OutputVerdict verdict = checkOutputLimits(client.connection->session(), handle_->store->config(), client.pending(),
                                                   handle_->store->nowMs(), &reason);
   if (verdict == OutputVerdict::kClose) {
-    emit(kEventLimit, client.id, &reason);
+    const auto pending = static_cast<uint32_t>(std::min<size_t>(client.pending(), UINT32_MAX));
+    emit(kEventLimit, client.id, &reason, nullptr, &pending);
     finish(client, true);
   } else if (verdict == OutputVerdict::kPauseReading && client.reading) {
     client.paused = true;
@@ -336,20 +340,38 @@ void RespTransport::finish(Client& client, bool now) {
     client.closing = true;
     if (client.reading) uv_read_stop(client.stream());
     client.reading = false;
+    client.paused = false;
   }
   if (!now && (client.write_in_flight || !client.held.empty())) return;  // closes when they are written
   close(client);
 }
 
 void RespTransport::close(Client& client) {
+  // The handle stops at once; the rest waits for its close callback, on a
+  // later turn of the loop: close() can be reached from deep inside a
+  // write made for JavaScript (a limit passed while pub/sub messages are
+  // delivered), where the core connection and this client are still in
+  // use up the stack.
   client.closed = true;
+  client.reading = false;
   clients_.erase(client.id);
+  closing_.insert(&client);
+  uv_close(reinterpret_cast<uv_handle_t*>(client.stream()), onClosed);
+}
+
+void RespTransport::onClosed(uv_handle_t* handle) {
+  auto* client = static_cast<Client*>(handle->data);
+  if (RespTransport* transport = client->transport) transport->forget(*client);
+  delete client;
+}
+
+void RespTransport::forget(Client& client) {
+  closing_.erase(&client);
   // The JS side forgets the connection first (blocked waiters, ...), then
   // its core connection goes.
   emit(kEventClosed, client.id);
   handle_->resp.erase(client.id);
   client.connection = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(client.stream()), [](uv_handle_t* h) { delete static_cast<Client*>(h->data); });
 }
 
 void RespTransport::closeAll() {
@@ -358,13 +380,23 @@ void RespTransport::closeAll() {
              [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
   }
   listeners_.clear();
+  // Shutdown or the engine's close: the core connections go now (the store
+  // may be about to), the handles' memory with their close callbacks,
+  // which no longer find this transport.
+  for (Client* client : closing_) {
+    client->transport = nullptr;
+    handle_->resp.erase(client->id);
+    client->connection = nullptr;
+  }
+  closing_.clear();
   while (!clients_.empty()) {
     Client& client = *clients_.begin()->second;
-    client.closed = true;
     clients_.erase(client.id);
+    client.closed = true;
+    client.transport = nullptr;
     handle_->resp.erase(client.id);
     client.connection = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(client.stream()), [](uv_handle_t* h) { delete static_cast<Client*>(h->data); });
+    uv_close(reinterpret_cast<uv_handle_t*>(client.stream()), onClosed);
   }
 }
 

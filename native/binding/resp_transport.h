@@ -23,7 +23,9 @@
 //                                with respReleaseHeld once durable)
 //   onEvent(2, id)               the connection closed (the JS side forgets
 //                                it; its core connection is then freed)
-//   onEvent(3, id, reason)       closed for passing an output buffer limit
+//   onEvent(3, id, what, pending) closed for passing an output buffer limit
+//                                ("pubsub hard", ...) with that many bytes
+//                                unwritten
 //
 // Output: while the append-only log is open, replies must not leave
 // before what they depend on is written (group commit, durability.ts), so
@@ -32,9 +34,11 @@
 // what the socket did not take.
 //
 // Invariants:
-//  - a client is in `clients_` from accept until its handle is closed;
-//    its core connection lives in the StoreHandle's `resp` map under the
-//    same id and is erased when the client closes;
+//  - a client is in `clients_` from accept until its handle is closed,
+//    then in `closing_` until its close callback; its core connection
+//    lives in the StoreHandle's `resp` map under the same id and is erased
+//    by that callback (or by closeAll), never while a call up the stack
+//    may be using it;
 //  - at most one uv_write is in flight per client (`writing`); output
 //    that comes meanwhile waits in `queued`, in order;
 //  - once `closing`, nothing more is read, and the handle closes as soon
@@ -50,6 +54,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace ember::binding {
 
@@ -90,6 +95,7 @@ class RespTransport {
   static void onAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void onRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   static void onWritten(uv_write_t* req, int status);
+  static void onClosed(uv_handle_t* handle);
 
   void accept(Listener& listener);
   // After the core ran commands for `client`: output, then JS if needed.
@@ -99,7 +105,10 @@ class RespTransport {
   void checkLimits(Client& client);
   // Closes the handle once nothing is left to write (or at once: `now`).
   void finish(Client& client, bool now);
+  // Stops the handle now; onClosed then forgets the client (JS event, core
+  // connection erased) on a later turn.
   void close(Client& client);
+  void forget(Client& client);
   // Calls onEvent(kind, id, extra...) in JavaScript; its return value if
   // that is a string.
   std::optional<std::string> emit(uint32_t kind, uint64_t id, const std::string* a = nullptr,
@@ -114,6 +123,8 @@ class RespTransport {
   uv_loop_t* loop_ = nullptr;
   std::deque<std::unique_ptr<Listener>> listeners_;
   std::unordered_map<uint64_t, Client*> clients_;
+  // Closed, waiting for their close callbacks.
+  std::unordered_set<Client*> closing_;
 };
 
 }  // namespace ember::binding

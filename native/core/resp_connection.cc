@@ -95,8 +95,10 @@ void RespConnection::run(ByteView fresh) {
   const bool from_fresh = !fresh.empty();
   ByteView input = from_fresh ? fresh : ByteView(input_);
   const StoreConfig& config = store_.config();
-  const RespLimits limits{static_cast<uint64_t>(config.proto_max_bulk_len), static_cast<uint64_t>(config.max_command_args)};
   refreshUser();
+  // Recomputed on every call: AUTH pauses the loop, and it runs on here.
+  const RespLimits limits{static_cast<uint64_t>(config.proto_max_bulk_len), static_cast<uint64_t>(config.max_command_args),
+                          /*unauthenticated=*/!session_.user};
   store_.setCurrentUser(session_.user);
   // Once per read, not per request: reading the clock costs as much as a
   // small command's parsing (CLIENT LIST's idle= counts seconds anyway).
@@ -133,6 +135,20 @@ void RespConnection::refuse(std::string_view error) {
   reply_.error(error);
 }
 
+void RespConnection::refuse(const CommandSpec* spec, std::string_view error) {
+  if (!spec || spec->name != "exec") return refuse(error);
+  // Redis's execCommandAbort: an EXEC refused before it runs (arity,
+  // NOAUTH, ACL, subscribed mode) ends the transaction, if any, and its
+  // watches, and says so ("ERR " dropped, other codes kept, as Redis).
+  session_.in_multi = false;
+  session_.multi_failed = false;
+  session_.queued.clear();
+  for (Watches::Token token : session_.watch_tokens) store_.unwatch(token);
+  session_.watch_tokens.clear();
+  if (error.starts_with("ERR ")) error.remove_prefix(4);
+  reply_.error("EXECABORT Transaction discarded because of: " + std::string(error));
+}
+
 void RespConnection::protocolError(std::string_view error) {
   reply_.clear();
   reply_.error(error);
@@ -149,18 +165,18 @@ bool RespConnection::runRequest(std::span<const ByteView> argv, bool retrying) {
   const bool plain = spec && session_.user && !session_.in_multi && session_.subscriptions() == 0;
   if (!plain) {
     if (std::optional<std::string> error = Store::checkCommand(argv)) {
-      refuse(*error);
+      refuse(spec, *error);
       emit(mode_before);
       return true;
     }
     if (!session_.user && !(spec->flags & kCmdNoAuth)) {
-      refuse(kNoAuth);
+      refuse(spec, kNoAuth);
       emit(mode_before);
       return true;
     }
     if (session_.subscriptions() > 0 && session_.protocol == 2 && !allowedWhileSubscribed(spec->name)) {
-      refuse("ERR Can't execute '" + std::string(spec->name) +
-             "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+      refuse(spec, "ERR Can't execute '" + std::string(spec->name) +
+                       "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
       emit(mode_before);
       return true;
     }
@@ -175,6 +191,14 @@ bool RespConnection::runRequest(std::span<const ByteView> argv, bool retrying) {
         for (ByteView arg : argv) queued.emplace_back(arg);
         reply_.simple("QUEUED");
       }
+      emit(mode_before);
+      return true;
+    }
+  }
+  if (spec->name == "exec") {
+    // Its ACL check here, not in execute, to answer a refusal as Redis does.
+    if (std::optional<std::string> denied = store_.checkAccess(argv)) {
+      refuse(spec, *denied);
       emit(mode_before);
       return true;
     }
@@ -272,16 +296,13 @@ OutputVerdict checkOutputLimits(Session& session, const StoreConfig& config, siz
   const auto bytes = static_cast<int64_t>(pending);
   const char* kind = pubsub ? "pubsub" : "normal";
   if (limit.hard_bytes > 0 && bytes >= limit.hard_bytes) {
-    if (reason) *reason = std::string(kind) + " class hard limit " + std::to_string(limit.hard_bytes) + " bytes reached";
+    if (reason) *reason = std::string(kind) + " hard";
     return OutputVerdict::kClose;
   }
   if (limit.soft_bytes > 0 && bytes >= limit.soft_bytes) {
     if (session.over_soft_limit_since_ms == 0) session.over_soft_limit_since_ms = now_ms;
     if (now_ms - session.over_soft_limit_since_ms >= limit.soft_seconds * 1000) {
-      if (reason) {
-        *reason = std::string(kind) + " class soft limit " + std::to_string(limit.soft_bytes) + " bytes exceeded for " +
-                  std::to_string(limit.soft_seconds) + " s";
-      }
+      if (reason) *reason = std::string(kind) + " soft";
       return OutputVerdict::kClose;
     }
   } else {

@@ -90,6 +90,9 @@ class RespConnection {
   // The reply of the request that just ran, as CLIENT REPLY allows.
   void emit(Session::ReplyMode mode_before);
   void refuse(std::string_view error);
+  // refuse() for `spec` (nullptr: unknown): a refused EXEC aborts the
+  // transaction with Redis's EXECABORT text.
+  void refuse(const CommandSpec* spec, std::string_view error);
   void protocolError(std::string_view error);
   // The session's user again if ACL SETUSER / DELUSER changed it.
   void refreshUser();
@@ -110,7 +113,8 @@ class RespConnection {
 // What a connection may go on doing with `pending` bytes of output not yet
 // taken by its socket (Redis's checkClientOutputBufferLimits, for the
 // session's class: pubsub while subscribed, else normal): kClose past the
-// hard limit or past the soft one for too long (`reason` says which);
+// hard limit or past the soft one for too long (`reason`: the class and
+// the limit, "pubsub hard", "normal soft", ...);
 // kPauseReading past kPauseReadingBytes, so that a client that sends and
 // never reads cannot make the server buffer without bound even with no
 // limit set (its requests wait in the kernel until it reads); kOk.

@@ -46,7 +46,10 @@ CountLine findCountLine(ByteView input, size_t at) {
   return line;
 }
 
+// sdssplitargs skips isspace() bytes between words, but only these end an
+// unquoted word: "a\fb" is one word ('\v' and '\f' are kept in it).
 bool isSpace(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f'; }
+bool endsWord(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 int hexValue(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -110,7 +113,7 @@ bool splitInlineArgs(ByteView line, std::vector<std::string>& words) {
       } else {
         if (p >= n) break;
         const char c = line[p];
-        if (isSpace(static_cast<unsigned char>(c))) break;
+        if (endsWord(static_cast<unsigned char>(c))) break;
         if (c == '"') {
           in_double = true;
         } else if (c == '\'') {
@@ -152,6 +155,9 @@ RespParse RespRequestParser::multibulk(ByteView input, size_t start, std::vector
   }
   std::optional<int64_t> count = parseInt64(input.substr(start + 1, line.cr - start - 1));
   if (!count || *count > std::numeric_limits<int32_t>::max()) return failed(std::string(kInvalidMultibulk));
+  if (limits.unauthenticated && *count > kMaxUnauthenticatedArgs) {
+    return failed("ERR Protocol error: unauthenticated multibulk length");
+  }
   size_t at = line.cr + 2;
   if (*count <= 0) {
     RespParse r;
@@ -177,6 +183,9 @@ RespParse RespRequestParser::multibulk(ByteView input, size_t start, std::vector
     std::optional<int64_t> length = parseInt64(input.substr(at + 1, line.cr - at - 1));
     if (!length || *length < 0 || static_cast<uint64_t>(*length) > limits.max_bulk_len) {
       return failed(std::string(kInvalidBulk));
+    }
+    if (limits.unauthenticated && *length > kMaxUnauthenticatedBulk) {
+      return failed("ERR Protocol error: unauthenticated bulk length");
     }
     const size_t data = line.cr + 2;
     // The bulk and the two bytes after it (Redis skips them unchecked).

@@ -37,6 +37,10 @@ namespace ember {
 struct RespLimits {
   uint64_t max_bulk_len = kMaxBulkLen;  // proto-max-bulk-len
   uint64_t max_args = 1024 * 1024;      // max-command-args
+  // Not authenticated yet: Redis's authRequired() limits (at most 10
+  // arguments of at most 16 KB each), so a client that knows no secret
+  // cannot make the server buffer a large request.
+  bool unauthenticated = false;
 };
 
 struct RespParse {
@@ -57,6 +61,9 @@ class RespRequestParser {
   // Redis's PROTO_INLINE_MAX_SIZE: the longest line (inline request, or a
   // count line) buffered while waiting for its end.
   static constexpr size_t kMaxInlineBytes = 64 * 1024;
+  // Redis's limits on a request from a client that has not authenticated.
+  static constexpr int64_t kMaxUnauthenticatedArgs = 10;
+  static constexpr int64_t kMaxUnauthenticatedBulk = 16384;
 
   // Parses the first request of `input` (empty requests before it are
   // consumed with it).

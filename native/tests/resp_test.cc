@@ -97,6 +97,8 @@ TEST(inline_requests_with_redis_quoting) {
   CHECK(parseAll("SET k \"open\r\n") == Lines{"!ERR Protocol error: unbalanced quotes in request"});
   CHECK(parseAll("SET k \"a\"b\r\n") == Lines{"!ERR Protocol error: unbalanced quotes in request"});
   CHECK(parseAll("GET k") == Lines{"+5"});  // no line end yet
+  // sdssplitargs: '\f' and '\v' separate words only where words start.
+  CHECK(parseAll("ECHO a\fb\vc\r\n\f\vECHO  x \r\n") == (Lines{"ECHO|a\fb\vc", "ECHO|x"}));
 }
 
 TEST(protocol_errors_have_redis_texts) {
@@ -122,6 +124,17 @@ TEST(limits_refuse_before_waiting_for_the_bytes) {
   CHECK(parseAll("a b c d\r\n", limits) == Lines{"!ERR Protocol error: too many arguments (4 > max-command-args 3)"});
   CHECK(parseAll("a 01234567890\r\n", limits) == Lines{"!ERR Protocol error: invalid bulk length"});
   CHECK(parseAll("*3\r\n$1\r\na\r\n$1\r\nb\r\n$10\r\n0123456789\r\n", limits) == Lines{"a|b|0123456789"});
+}
+
+TEST(before_authentication_requests_are_small) {
+  RespLimits limits;
+  limits.unauthenticated = true;
+  CHECK(parseAll("*11\r\n", limits) == Lines{"!ERR Protocol error: unauthenticated multibulk length"});
+  CHECK(parseAll("*1\r\n$16385\r\n", limits) == Lines{"!ERR Protocol error: unauthenticated bulk length"});
+  CHECK(parseAll("*2\r\n$4\r\nAUTH\r\n$16384\r\n", limits) == Lines{"+22"});  // waits for the bulk
+  CHECK(parseAll("*10\r\n", limits) == Lines{"+5"});
+  // Inline requests have only the inline limit, as in Redis.
+  CHECK(parseAll("a b c d e f g h i j k\r\n", limits) == Lines{"a|b|c|d|e|f|g|h|i|j|k"});
 }
 
 TEST(replies_in_resp2_and_resp3) {

@@ -193,6 +193,12 @@ class RespClient {
   }
 }
 
+/** Redis's log line for a client closed at an output buffer limit ("pubsub hard", ...). */
+function logLimit(log: Logger, peer: string | undefined, client: number, what: string, pending: number): void {
+  const [kind, limit] = what.split(' ');
+  log.warn({ peer, client, class: kind, limit, pending }, 'client closed for overcoming of output buffer limits');
+}
+
 /** A TLS socket's transport: bytes fed to the core here, output written by Node. */
 function tlsTransport(client: RespClient, socket: tls.TLSSocket, context: Context): Transport {
   const { hooks, durability, log } = context;
@@ -206,7 +212,7 @@ function tlsTransport(client: RespClient, socket: tls.TLSSocket, context: Contex
         socket.pause();
       }
     } else if (typeof verdict === 'string') {
-      log.warn({ peer: client.peer, client: client.id, limit: verdict }, 'client closed for overcoming of output buffer limits');
+      logLimit(log, client.peer, client.id, verdict, socket.writableLength);
       closing = true;
       socket.destroy();
     }
@@ -355,7 +361,7 @@ export class RespServer {
         return undefined;
       }
       case EVENT_LIMIT:
-        log.warn({ peer: this.#clients.get(id)?.peer, client: id, limit: a }, 'client closed for overcoming of output buffer limits');
+        logLimit(log, this.#clients.get(id)?.peer, id, a as string, b as number);
         return undefined;
       default:
         return undefined;

@@ -149,7 +149,8 @@ void helloCommand(CommandContext& ctx) {
   }
   if (!ctx.session->user) {
     return ctx.reply.error(
-        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
+        // Redis 7.0's text (7.2 added "<proto>").
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
         "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the "
         "same time");
   }
