@@ -85,6 +85,9 @@ napi_value renderReply(napi_env env, ReplyReader& reader, const RenderOptions& o
     case ReplyType::kNullArray:
       napi_get_null(env, &out);
       return out;
+    case ReplyType::kScore:  // ReplyReader shows these as kBulk / kArray here
+    case ReplyType::kPairs:
+      break;
     case ReplyType::kArray:
     case ReplyType::kSet:
     case ReplyType::kPush:

@@ -232,6 +232,8 @@ uint64_t scalarReplySize(const ReplyValue& v, uint64_t string_size) {
     case ReplyType::kMap:
     case ReplyType::kSet:
     case ReplyType::kPush:
+    case ReplyType::kScore:  // ReplyReader shows these as kBulk / kArray here
+    case ReplyType::kPairs:
       break;
   }
   assert(false && "aggregates are measured by their frames");
@@ -268,6 +270,8 @@ char* putScalarReply(char* p, const ReplyValue& v, uint64_t string_size) {
     case ReplyType::kMap:
     case ReplyType::kSet:
     case ReplyType::kPush:
+    case ReplyType::kScore:  // ReplyReader shows these as kBulk / kArray here
+    case ReplyType::kPairs:
       break;
   }
   assert(false && "aggregates are written by ReplyEncoder::write");

@@ -2,6 +2,7 @@
 #include "reply.h"
 
 #include "numbers.h"
+#include "zset_ranges.h"
 
 namespace ember {
 
@@ -31,6 +32,23 @@ ReplyValue ReplyReader::next() {
     case ReplyType::kDouble:
       std::memcpy(&v.dbl, p_, sizeof v.dbl);
       p_ += sizeof v.dbl;
+      break;
+    case ReplyType::kScore:
+      std::memcpy(&v.dbl, p_, sizeof v.dbl);
+      p_ += sizeof v.dbl;
+      if (!resp3_types_) {
+        static_assert(sizeof score_text_ >= kScoreTextMax);
+        v.type = ReplyType::kBulk;
+        v.str = formatScore(v.dbl, score_text_);
+      }
+      break;
+    case ReplyType::kPairs:
+      std::memcpy(&v.count, p_, sizeof v.count);
+      p_ += sizeof v.count;
+      if (!resp3_types_) {
+        v.type = ReplyType::kArray;
+        v.count *= 2;
+      }
       break;
     case ReplyType::kBoolean:
       v.boolean = *p_++ != 0;

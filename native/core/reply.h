@@ -11,11 +11,11 @@
 //   tag byte, then
 //     kSimple, kError, kBulk : u32 length, bytes
 //     kInteger               : i64
-//     kDouble                : f64
+//     kDouble, kScore        : f64
 //     kNull, kNullArray      : nothing
 //     kBoolean               : u8 (0 or 1)
 //     kArray, kSet, kPush    : u32 element count, then the elements
-//     kMap                   : u32 pair count, then key, value, key, value...
+//     kMap, kPairs           : u32 pair count, then key, value, key, value...
 // Invariant: a complete reply is exactly one top-level value; aggregate
 // counts always match the number of values that follow (beginArray /
 // endAggregate patch the count for replies whose length is found while
@@ -45,6 +45,11 @@ enum class ReplyType : uint8_t {
   kSet,
   kBoolean,
   kPush,  // RESP3 out-of-band data (pub/sub messages and confirmations); an array elsewhere
+  // RESP3-only shapes, which every other front end sees as RESP2 has them
+  // (ReplyReader presents them so unless asked for RESP3 types):
+  kScore,  // a sorted-set score: a RESP3 double; elsewhere its bulk text, as Redis's RESP2
+  kPairs,  // N pairs (WITHSCORES, WITHVALUES): RESP3 nests each in a 2-element array;
+           // elsewhere one flat array of 2N
 };
 
 class ReplyBuilder {
@@ -66,6 +71,12 @@ class ReplyBuilder {
     putTag(ReplyType::kDouble);
     putRaw(&v, sizeof v);
   }
+  // A sorted-set score: RESP3 shows a double, everything else the bulk
+  // text Redis's RESP2 sends (formatScore).
+  void score(double v) {
+    putTag(ReplyType::kScore);
+    putRaw(&v, sizeof v);
+  }
   void bulk(ByteView bytes) { putString(ReplyType::kBulk, bytes); }
   // Bulk reply of a decimal integer (an int-encoded string value).
   void bulkInteger(int64_t v);
@@ -79,12 +90,15 @@ class ReplyBuilder {
   void map(uint32_t pairs) { putAggregate(ReplyType::kMap, pairs); }
   void set(uint32_t count) { putAggregate(ReplyType::kSet, count); }
   void push(uint32_t count) { putAggregate(ReplyType::kPush, count); }
+  // `count` pairs follow (2 * count values): nested in RESP3, flat elsewhere.
+  void pairs(uint32_t count) { putAggregate(ReplyType::kPairs, count); }
 
   // For aggregates whose size is known only after writing the elements:
   //   size_t at = reply.beginArray(); ... reply.endAggregate(at, n);
   size_t beginArray() { return beginAggregate(ReplyType::kArray); }
   size_t beginSet() { return beginAggregate(ReplyType::kSet); }
   size_t beginMap() { return beginAggregate(ReplyType::kMap); }
+  size_t beginPairs() { return beginAggregate(ReplyType::kPairs); }
   void endAggregate(size_t at, uint32_t count) { std::memcpy(&buf_[at], &count, sizeof count); }
 
   // Rewinds to `mark` (from size()), dropping everything written after it;
@@ -131,16 +145,22 @@ struct ReplyValue {
   bool boolean = false;
 };
 
-// Sequential reader over a reply stream written by ReplyBuilder.
+// Sequential reader over a reply stream written by ReplyBuilder. Unless
+// `resp3_types`, the RESP3-only shapes read as RESP2 has them: a kScore as
+// a kBulk of its text (valid until the next call), a kPairs of N as a
+// kArray of 2N. Only the RESP3 writer asks for them.
 class ReplyReader {
  public:
-  explicit ReplyReader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  explicit ReplyReader(std::string_view bytes, bool resp3_types = false)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()), resp3_types_(resp3_types) {}
   bool atEnd() const { return p_ >= end_; }
   ReplyValue next();
 
  private:
   const char* p_;
   const char* end_;
+  bool resp3_types_;
+  char score_text_[32];
 };
 
 }  // namespace ember

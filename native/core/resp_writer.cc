@@ -70,6 +70,21 @@ void writeValue(ReplyReader& reader, const ReplyValue& v, int protocol, std::str
       appendNumberLine(!resp3 ? '*' : v.type == ReplyType::kSet ? '~' : v.type == ReplyType::kPush ? '>' : '*', v.count, out);
       for (uint32_t i = 0; i < v.count; i++) writeValue(reader, reader.next(), protocol, out);
       return;
+    case ReplyType::kScore: {  // only read as such for RESP3 (ReplyReader)
+      char text[kScoreTextMax];
+      out += ',';
+      out.append(formatScore(v.dbl, text));
+      out += "\r\n";
+      return;
+    }
+    case ReplyType::kPairs:  // RESP3: each pair a 2-element array
+      appendNumberLine('*', v.count, out);
+      for (uint32_t i = 0; i < v.count; i++) {
+        out += "*2\r\n";
+        writeValue(reader, reader.next(), protocol, out);
+        writeValue(reader, reader.next(), protocol, out);
+      }
+      return;
     case ReplyType::kMap: {
       const int64_t elements = int64_t{v.count} * 2;
       if (resp3) {
@@ -88,7 +103,7 @@ void writeValue(ReplyReader& reader, const ReplyValue& v, int protocol, std::str
 void writeResp(ReplyReader& reader, int protocol, std::string& out) { writeValue(reader, reader.next(), protocol, out); }
 
 void writeRespAll(std::string_view stream, int protocol, std::string& out) {
-  ReplyReader reader(stream);
+  ReplyReader reader(stream, /*resp3_types=*/protocol >= 3);
   while (!reader.atEnd()) writeResp(reader, protocol, out);
 }
 

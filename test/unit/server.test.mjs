@@ -346,10 +346,10 @@ describe('INFO', () => {
     const text = e.call('INFO');
     assert.ok(text.startsWith('# Server\r\nredis_version:7.0.15\r\n'));
     assert.ok(text.endsWith('\r\n'));
-    assert.deepEqual(Object.keys(parseInfo(text)), ['Server', 'Memory', 'Persistence', 'Stats', 'Replication', 'Keyspace']);
+    assert.deepEqual(Object.keys(parseInfo(text)), ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'Keyspace']);
     assert.ok(text.includes('\r\n\r\n# Memory\r\n'), 'sections are separated by a blank line');
     for (const arg of ['default', 'ALL', 'everything']) {
-      assert.deepEqual(Object.keys(parseInfo(e.call('INFO', arg))), ['Server', 'Memory', 'Persistence', 'Stats', 'Replication', 'Keyspace'], arg);
+      assert.deepEqual(Object.keys(parseInfo(e.call('INFO', arg))), ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'Keyspace'], arg);
     }
   }));
 

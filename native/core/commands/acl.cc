@@ -53,14 +53,15 @@ void aclUsersCommand(CommandContext& ctx) {
   for (const auto& [name, user] : users) ctx.reply.bulk(name);
 }
 
-// ACL GETUSER username: flags, passwords, commands, keys, channels (a
-// null reply for an unknown user), as Redis 7's map without selectors.
+// ACL GETUSER username: flags, passwords, commands, keys, channels and
+// selectors (none: emberkv has no selectors), as Redis 7's map (a null
+// reply for an unknown user).
 void aclGetuserCommand(CommandContext& ctx) {
   const AccessControl::UserPtr user = ctx.store.acl().find(ctx.arg(2));
   if (!user) return ctx.reply.null();
-  ctx.reply.map(5);
+  ctx.reply.map(6);
   ctx.reply.bulk("flags");
-  ctx.reply.array(user->nopass ? 2 : 1);
+  ctx.reply.set(user->nopass ? 2 : 1);
   ctx.reply.bulk(user->enabled ? "on" : "off");
   if (user->nopass) ctx.reply.bulk("nopass");
   ctx.reply.bulk("passwords");
@@ -73,6 +74,8 @@ void aclGetuserCommand(CommandContext& ctx) {
   ctx.reply.bulk(user->describeKeys());
   ctx.reply.bulk("channels");
   ctx.reply.bulk(user->describeChannels());
+  ctx.reply.bulk("selectors");
+  ctx.reply.array(0);
 }
 
 void aclWhoamiCommand(CommandContext& ctx) {

@@ -224,13 +224,18 @@ enum GetAllParts : unsigned { kFields = 1, kValues = 2 };
 
 // HKEYS / HVALS / HGETALL: in the encoding's order (insertion order for
 // listpack, like Redis; table order for hashtable, which differs from
-// Redis's and is compared as a multiset). HGETALL is RESP2's flat array.
+// Redis's and is compared as a multiset). HGETALL is a map (RESP2's flat
+// array).
 void getAllGeneric(CommandContext& ctx, unsigned parts) {
   HashRef hash;
+  const bool both = parts == (kFields | kValues);
   if (!lookupHashRead(ctx, ctx.arg(1), &hash)) return;
-  if (!hash) return ctx.reply.array(0);
-  const uint32_t per = parts == (kFields | kValues) ? 2 : 1;
-  ctx.reply.array(static_cast<uint32_t>(hash.size() * per));
+  if (!hash) return both ? ctx.reply.map(0) : ctx.reply.array(0);
+  if (both) {
+    ctx.reply.map(static_cast<uint32_t>(hash.size()));
+  } else {
+    ctx.reply.array(static_cast<uint32_t>(hash.size()));
+  }
   hash.forEach([&](ByteView field, ByteView value) {
     if (parts & kFields) ctx.reply.bulk(field);
     if (parts & kValues) ctx.reply.bulk(value);
@@ -337,7 +342,8 @@ void hrandfieldWithCount(CommandContext& ctx, int64_t count, bool with_values) {
       return flat[static_cast<size_t>((static_cast<unsigned __int128>(r) * flat.size()) >> 64)];
     };
     const size_t mark = ctx.reply.size();
-    const size_t at = ctx.reply.beginArray();
+    // WITHVALUES: pairs, nested in RESP3 as Redis 7 replies them.
+    const size_t at = with_values ? ctx.reply.beginPairs() : ctx.reply.beginArray();
     for (uint64_t i = 0; i < n; i++) {
       replyPair(ctx.reply, pick(), with_values);
       if (ctx.reply.size() - mark > kMaxRandomReplyBytes) {
@@ -345,7 +351,7 @@ void hrandfieldWithCount(CommandContext& ctx, int64_t count, bool with_values) {
         return ctx.reply.error(kRandReplyTooLarge);
       }
     }
-    ctx.reply.endAggregate(at, static_cast<uint32_t>(n * (with_values ? 2 : 1)));
+    ctx.reply.endAggregate(at, static_cast<uint32_t>(n));
     return;
   }
 
@@ -364,7 +370,11 @@ void hrandfieldWithCount(CommandContext& ctx, int64_t count, bool with_values) {
     }
     pairs.resize(want);
   }
-  ctx.reply.array(static_cast<uint32_t>(pairs.size() * (with_values ? 2 : 1)));
+  if (with_values) {
+    ctx.reply.pairs(static_cast<uint32_t>(pairs.size()));
+  } else {
+    ctx.reply.array(static_cast<uint32_t>(pairs.size()));
+  }
   for (const HashRef::Pair& p : pairs) replyPair(ctx.reply, p, with_values);
 }
 

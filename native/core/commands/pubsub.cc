@@ -99,7 +99,7 @@ void pubsubChannelsCommand(CommandContext& ctx) {
 
 // PUBSUB NUMSUB [channel ...]: a map of channel -> subscribers.
 void pubsubNumsubCommand(CommandContext& ctx) {
-  ctx.reply.map(static_cast<uint32_t>(ctx.argc() - 2));
+  ctx.reply.array(static_cast<uint32_t>(2 * (ctx.argc() - 2)));  // flat even in RESP3, as Redis
   for (size_t i = 2; i < ctx.argc(); i++) {
     ctx.reply.bulk(ctx.arg(i));
     ctx.reply.integer(static_cast<int64_t>(ctx.store.pubsub().numsub(ctx.arg(i))));

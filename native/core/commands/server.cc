@@ -148,7 +148,7 @@ void flushallCommand(CommandContext& ctx) {
 
 template <size_t N>
 void replyBitNames(ReplyBuilder& reply, uint32_t bits, const NamedBit (&names)[N], std::string_view prefix) {
-  size_t at = reply.beginArray();
+  size_t at = reply.beginSet();  // a set in RESP3, as Redis's
   uint32_t n = 0;
   for (const NamedBit& named : names) {
     if (!(bits & named.bit)) continue;
@@ -175,8 +175,8 @@ void replyCommandInfo(ReplyBuilder& reply, const CommandSpec& spec) {
   reply.integer(spec.keys.last);
   reply.integer(spec.keys.step);
   replyBitNames(reply, spec.categories, kAclCategoryNames, "@");
-  reply.array(0);
-  reply.array(0);
+  reply.set(0);    // tips
+  reply.array(0);  // key specs
   reply.array(static_cast<uint32_t>(spec.subcommands.size()));
   for (const CommandSpec& sub : spec.subcommands) replyCommandInfo(reply, sub);
 }

@@ -102,9 +102,9 @@ bool setOf(CommandContext& ctx, Entry* e, SetValue** out) {
 bool readSet(CommandContext& ctx, ByteView key, SetValue** out) { return setOf(ctx, ctx.db.lookupRead(key), out); }
 bool writeSet(CommandContext& ctx, ByteView key, SetValue** out) { return setOf(ctx, ctx.db.lookupWrite(key), out); }
 
-// Replies with every member of `set` as an array.
+// Replies with every member of `set` as a set (RESP2's array).
 void replyMembers(CommandContext& ctx, const SetValue& set) {
-  ctx.reply.array(static_cast<uint32_t>(set.size()));
+  ctx.reply.set(static_cast<uint32_t>(set.size()));
   set.forEach([&](ByteView m) { ctx.reply.bulk(m); });
 }
 
@@ -228,7 +228,7 @@ void interGeneric(CommandContext& ctx, std::span<const ByteView> keys, InterMode
       case InterMode::kCardinality:
         return ctx.reply.integer(0);
       case InterMode::kReply:
-        return ctx.reply.array(0);
+        return ctx.reply.set(0);
     }
   }
   // Walk the smallest set, probing the others.
@@ -249,7 +249,7 @@ void interGeneric(CommandContext& ctx, std::span<const ByteView> keys, InterMode
     return ctx.reply.integer(static_cast<int64_t>(n));
   }
   if (mode == InterMode::kReply) {
-    size_t at = ctx.reply.beginArray();
+    size_t at = ctx.reply.beginSet();
     uint32_t n = 0;
     sets[0]->forEach([&](ByteView m) {
       if (!inAll(m)) return;
@@ -394,7 +394,12 @@ void srandmemberCommand(CommandContext& ctx) {
     for (uint64_t i = 0; i < count; i++) ctx.reply.bulk(set->randomMember(ctx.store.randomBits()));
     return;
   }
-  if (count >= set->size()) return replyMembers(ctx, *set);
+  if (count >= set->size()) {
+    // The whole set, as an array (SPOP's whole set is a set: Redis's).
+    ctx.reply.array(static_cast<uint32_t>(set->size()));
+    set->forEach([&](ByteView m) { ctx.reply.bulk(m); });
+    return;
+  }
   std::vector<std::string> picks =
       set->randomDistinct(static_cast<size_t>(count), [&] { return ctx.store.randomBits(); });
   ctx.reply.array(static_cast<uint32_t>(picks.size()));

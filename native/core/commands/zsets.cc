@@ -70,9 +70,17 @@ ZSetLimits limitsOf(const CommandContext& ctx) {
                     static_cast<size_t>(std::max<int64_t>(c.zset_max_listpack_value, 0))};
 }
 
-void replyScore(ReplyBuilder& reply, double score) {
-  char text[kScoreTextMax];
-  reply.bulk(formatScore(score, text));
+// A score as Redis replies one: a double in RESP3, its text in RESP2.
+void replyScore(ReplyBuilder& reply, double score) { reply.score(score); }
+
+// The aggregate of a member list: with scores, pairs (nested in RESP3,
+// as Redis 7 replies WITHSCORES), else a plain array.
+void replyMembers(ReplyBuilder& reply, size_t members, bool withscores) {
+  if (withscores) {
+    reply.pairs(static_cast<uint32_t>(members));
+  } else {
+    reply.array(static_cast<uint32_t>(members));
+  }
 }
 
 // The zset at `key` (nullptr if absent). Returns false after replying
@@ -331,7 +339,7 @@ class RangeSink {
  public:
   RangeSink(CommandContext& ctx, bool withscores, ZSetValue* store)
       : ctx_(ctx), withscores_(withscores), store_(store), limits_(limitsOf(ctx)) {
-    if (!store_) at_ = ctx_.reply.beginArray();
+    if (!store_) at_ = withscores_ ? ctx_.reply.beginPairs() : ctx_.reply.beginArray();
   }
   void add(ByteView member, double score) {
     count_++;
@@ -343,7 +351,7 @@ class RangeSink {
     if (withscores_) replyScore(ctx_.reply, score);
   }
   void finish() {
-    if (!store_) ctx_.reply.endAggregate(at_, static_cast<uint32_t>(count_ * (withscores_ ? 2 : 1)));
+    if (!store_) ctx_.reply.endAggregate(at_, static_cast<uint32_t>(count_));
   }
   size_t count() const { return count_; }
 
@@ -611,7 +619,8 @@ void zremrangebylexCommand(CommandContext& ctx) { zremrangeGeneric(ctx, RemoveBy
 // How popped members are replied, as Redis's genericZpopCommand's
 // emitkey / use_nested_array (RESP2):
 enum class PopReply {
-  kFlat,        // [member, score, ...]                  ZPOPMIN, ZPOPMAX
+  kFlat,        // [member, score]                       ZPOPMIN, ZPOPMAX without a count
+  kPairs,       // [member, score, ...], nested in RESP3  ZPOPMIN, ZPOPMAX with a count
   kKeyFlat,     // [key, member, score]                  BZPOPMIN, BZPOPMAX
   kKeyNested,   // [key, [[member, score], ...]]         ZMPOP, BZMPOP
 };
@@ -633,6 +642,9 @@ void popAndReply(CommandContext& ctx, ByteView key, ZSetValue* zs, bool max, int
   switch (shape) {
     case PopReply::kFlat:
       ctx.reply.array(count32 * 2);
+      break;
+    case PopReply::kPairs:
+      ctx.reply.pairs(count32);
       break;
     case PopReply::kKeyFlat:
       ctx.reply.array(count32 * 2 + 1);
@@ -692,7 +704,8 @@ void zpopGeneric(CommandContext& ctx, bool max) {
     ctx.reply.array(0);
     return;
   }
-  popAndReply(ctx, ctx.arg(1), zs, max, count, PopReply::kFlat);
+  // With a count, Redis 7 nests the pairs in RESP3 (even for one).
+  popAndReply(ctx, ctx.arg(1), zs, max, count, ctx.argc() == 3 ? PopReply::kPairs : PopReply::kFlat);
 }
 
 void zpopminCommand(CommandContext& ctx) { zpopGeneric(ctx, false); }
@@ -883,7 +896,7 @@ void zsetOpGeneric(CommandContext& ctx, std::optional<ByteView> dst, size_t numk
     std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
       return compareScoreMember(a.second, a.first, b.second, b.first) < 0;
     });
-    ctx.reply.array(static_cast<uint32_t>(found.size() * (withscores ? 2 : 1)));
+    replyMembers(ctx.reply, found.size(), withscores);
     for (const auto& [m, s] : found) {
       ctx.reply.bulk(m);
       if (withscores) replyScore(ctx.reply, s);
@@ -1001,14 +1014,13 @@ void zrandmemberCommand(CommandContext& ctx) {
     ctx.reply.bulk(m);
     if (withscores) replyScore(ctx.reply, s);
   };
-  const uint32_t per = withscores ? 2 : 1;
   if (count < 0 || count == 1) {
     const uint64_t picks = count < 0 ? static_cast<uint64_t>(-count) : 1;
     if (picks > static_cast<uint64_t>(kMaxRandomPicks)) {
       ctx.reply.error("ERR value is out of range");
       return;
     }
-    ctx.reply.array(static_cast<uint32_t>(picks * per));
+    replyMembers(ctx.reply, picks, withscores);
     if (zs->isListpack()) {
       // A listpack is walked to reach a rank: take one snapshot instead.
       std::vector<std::pair<ByteView, double>> all;
@@ -1027,7 +1039,7 @@ void zrandmemberCommand(CommandContext& ctx) {
     return;
   }
   if (static_cast<uint64_t>(count) >= size) {  // the whole set, in order
-    ctx.reply.array(static_cast<uint32_t>(size * per));
+    replyMembers(ctx.reply, size, withscores);
     zs->forEach([&](ByteView m, double s) { emit(m, s); });
     return;
   }
@@ -1039,7 +1051,7 @@ void zrandmemberCommand(CommandContext& ctx) {
     size_t k = i + static_cast<size_t>(ctx.store.randomBits() % (size - i));
     std::swap(ranks[i], ranks[k]);
   }
-  ctx.reply.array(static_cast<uint32_t>(want * per));
+  replyMembers(ctx.reply, want, withscores);
   for (size_t i = 0; i < want; i++) {
     auto [m, s] = memberAt(*zs, ranks[i]);
     emit(m, s);
