@@ -280,10 +280,6 @@ export class RespServer {
     this.#context = context;
   }
 
-  get connections(): number {
-    return this.#clients.size;
-  }
-
   /** Starts listening; resolves with the TCP port bound (or -1) once every listener is up. */
   async listen(): Promise<number> {
     const { hooks, log } = this.#context;

@@ -18,7 +18,7 @@ import tls from 'node:tls';
 import Redis from 'ioredis';
 import { Client } from 'emberkv/client';
 import { startGrpcServer } from '../support/grpc-server.mjs';
-import { RawConnection } from '../support/resp-raw.mjs';
+import { RawConnection, exchange } from '../support/resp-raw.mjs';
 
 const PASSWORD = 'resp-secret-7c1d';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,10 +74,6 @@ describe('RESP limits and security', () => {
     return c;
   }
 
-  async function exchange(c, request, expected) {
-    c.write(request);
-    assert.equal(await c.expect(expected), expected, `reply to ${JSON.stringify(request)}`);
-  }
 
   /** A connection authenticated as the default user. */
   async function authenticated() {

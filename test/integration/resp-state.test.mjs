@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import Redis from 'ioredis';
 import { Client } from 'emberkv/client';
 import { startGrpcServer } from '../support/grpc-server.mjs';
-import { RawConnection } from '../support/resp-raw.mjs';
+import { RawConnection, exchange } from '../support/resp-raw.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,11 +49,6 @@ describe('RESP connection state', () => {
     return c;
   }
 
-  /** Sends inline or multibulk text on `c`; asserts the next bytes are `expected`. */
-  async function exchange(c, request, expected) {
-    c.write(request);
-    assert.equal(await c.expect(expected), expected, `reply to ${JSON.stringify(request)}`);
-  }
 
   /** The connection's client id. */
   async function clientId(c) {

@@ -5,6 +5,7 @@
  * timeout) until enough bytes are there. No parsing, no matching of
  * replies to requests: the test says what it expects next.
  */
+import assert from 'node:assert/strict';
 import net from 'node:net';
 import { encodeCommand } from './resp-client.mjs';
 
@@ -112,4 +113,10 @@ export class RawConnection {
   close() {
     this.#socket.destroy();
   }
+}
+
+/** Sends `request` (inline or multibulk text) on `c`; asserts the next bytes are `expected`. */
+export async function exchange(c, request, expected) {
+  c.write(request);
+  assert.equal(await c.expect(expected), expected, `reply to ${JSON.stringify(request)}`);
 }
