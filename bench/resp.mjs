@@ -9,6 +9,10 @@
 //   - ioredis (one connection shared by 50 concurrent callers doing GET or
 //     SET 50/50 on random keys, one command at a time each), plain and with
 //     enableAutoPipelining, ops/s over BENCH_SECONDS.
+// With taskset (util-linux) and 2+ cores, the clients run on core 0 and
+// each server, all of its threads, on core 1, so that neither side's
+// scheduling noise lands on the other (the same for both servers; --no-pin
+// turns it off).
 // Every round runs each measurement on both servers back to back, the
 // first server alternating between rounds, and each server is emptied
 // (FLUSHALL) before each redis-benchmark run; the tables give the median
@@ -20,9 +24,11 @@
 //   --rounds R    / BENCH_ROUNDS    rounds (default 3)
 //   --seconds S   / BENCH_SECONDS   ioredis time per round and target (default 3)
 //   --keys K      / BENCH_KEYS      keys loaded for ioredis's GET/SET (default 100000)
+//   --no-pin                        do not pin clients and servers to cores
 //   --only redis|emberkv            measure one server only (the other's
 //                                   column shows "-"), e.g. to try the
 //                                   bench where emberkv has no RESP port
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
@@ -44,6 +50,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string' },
     keys: { type: 'string' },
     only: { type: 'string' },
+    'no-pin': { type: 'boolean' },
   },
 });
 
@@ -78,15 +85,24 @@ if (flags.only !== 'emberkv' && !hasRedisServer()) {
   process.exit(1);
 }
 
+/** Pins every thread of process `pid` to `cpus` ("0", "1"); whether it could. */
+function pin(pid, cpus) {
+  return spawnSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
+}
+// This process (and the redis-benchmark processes it starts) on core 0.
+const PINNED = !flags['no-pin'] && os.cpus().length >= 2 && pin(process.pid, '0');
+
 /** The servers measured, in the order of the tables' columns: { name, port, stop }. */
 const servers = [];
 try {
   if (flags.only !== 'redis') {
     const ember = await startEmberResp();
+    if (PINNED) pin(ember.pid, '1');
     servers.push({ name: 'emberkv', port: ember.port, stop: ember.stop });
   }
   if (flags.only !== 'emberkv') {
     const redis = await startRedisServer();
+    if (PINNED) pin(redis.pid, '1');
     servers.push({ name: 'redis', port: redis.port, stop: redis.stop });
   }
 } catch (err) {
@@ -188,7 +204,8 @@ if (process.exitCode !== 1) {
     `\nMeasured on ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), clients and servers on one machine, ` +
       `loopback. ${benchmarkVersion}: -t ${TESTS} -c ${CONNECTIONS} -n ${REQUESTS}; ioredis: ${CALLERS} callers ` +
       `on one connection, GET/SET 50/50 on ${KEYS} keys, ${SECONDS} s. Medians of ${ROUNDS} rounds, the servers ` +
-      'taking turns to go first; each emptied before each run.',
+      'taking turns to go first; each emptied before each run. ' +
+      (PINNED ? 'Clients pinned to core 0, each server (all its threads) to core 1.' : 'Not pinned to cores.'),
   );
   const cell = (values) => (values && values.length ? String(Math.round(median(values))) : '-');
   const ratio = (ours, theirs) => (ours && theirs && ours.length && theirs.length ? `${(median(ours) / median(theirs)).toFixed(2)}x` : '-');

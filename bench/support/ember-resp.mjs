@@ -6,7 +6,7 @@
 import { startGrpcServer } from '../../test/support/grpc-server.mjs';
 
 /**
- * Resolves with { port (RESP), grpcPort, stop() }. `args` are more
+ * Resolves with { port (RESP), grpcPort, pid, stop() }. `args` are more
  * emberkv-server flags.
  */
 export async function startEmberResp(args = []) {
@@ -16,5 +16,5 @@ export async function startEmberResp(args = []) {
   } catch (err) {
     throw new Error(`emberkv-server did not start with --resp-port (is the RESP listener built?):\n${err.message}`);
   }
-  return { port: server.respPort, grpcPort: server.port, stop: () => server.stop() };
+  return { port: server.respPort, grpcPort: server.port, pid: server.process.pid, stop: () => server.stop() };
 }

@@ -104,6 +104,7 @@ export async function startRedisServer({ extraArgs = [], attempts = 5 } = {}) {
     if (await waitForPing(port, child, 10_000)) {
       return {
         port,
+        pid: child.pid,
         binary,
         log: () => log,
         async connect() {
