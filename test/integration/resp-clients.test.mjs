@@ -12,6 +12,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createClient, RESP_TYPES } from 'redis';
 import { startGrpcServer } from '../support/grpc-server.mjs';
+import { redisBenchmarkVersion, runRedisBenchmark } from '../../bench/support/redis-benchmark.mjs';
 
 const REDIS_CLI = '/usr/bin/redis-cli';
 const HAS_CLI = spawnSync(REDIS_CLI, ['--version']).status === 0;
@@ -289,6 +290,26 @@ describe('RESP clients', () => {
       });
     });
   }
+
+  describe('redis-benchmark', { skip: !redisBenchmarkVersion() && 'no redis-benchmark' }, () => {
+    // A small run of each test the benchmark compares (bench:resp measures;
+    // this only checks that redis-benchmark works against emberkv: every
+    // test completes, without and with pipelining, and what it wrote is there).
+    for (const pipeline of ['1', '16']) {
+      test(`every test of bench:resp completes, -P ${pipeline}`, async () => {
+        const tests = 'set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100';
+        const rows = await runRedisBenchmark(server.respPort, ['-t', tests, '-c', '5', '-n', '2000', '-P', pipeline]);
+        assert.deepEqual([...rows.keys()], [
+          'SET', 'GET', 'INCR', 'LPUSH', 'RPOP', 'SADD', 'HSET', 'ZADD', 'LPUSH (needed to benchmark LRANGE)',
+          'LRANGE_100 (first 100 elements)',
+        ]);
+        for (const [name, rps] of rows) assert.ok(rps > 0, `${name}: ${rps} requests per second`);
+        assert.equal(cli(['STRLEN', 'key:__rand_int__']).stdout, '3\n');  // -d 3: 3-byte values
+        assert.equal(cli(['TYPE', 'myzset']).stdout, 'zset\n');
+        cli(['DEL', 'key:__rand_int__', 'counter:__rand_int__', 'mylist', 'myset', 'myhash', 'myzset']);
+      });
+    }
+  });
 
   describe('redis-cli', { skip: !HAS_CLI && 'no redis-cli' }, () => {
     test('one-shot commands', () => {
