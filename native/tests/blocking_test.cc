@@ -33,7 +33,8 @@ std::string render(ReplyReader& r) {
       return "nil";
     case ReplyType::kNullArray:
       return "*nil";
-    case ReplyType::kArray: {
+    case ReplyType::kArray:
+    case ReplyType::kSet: {  // COMMAND INFO's flags (a set in RESP3)
       std::string out = "[";
       for (uint32_t i = 0; i < v.count; i++) out += (i ? ", " : "") + render(r);
       return out + "]";
