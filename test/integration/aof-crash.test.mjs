@@ -154,6 +154,12 @@ function startLoad(server, prefix, random) {
       stopping = true;
       await finish();
     },
+    /** After a failed assertion: the callers stop, nothing is checked. */
+    abandon() {
+      stopping = true;
+      killed = true;
+      for (const c of clients) c.close().catch(() => {});
+    },
     /** SIGKILLs the server: the time of the kill (performance.now()). */
     async kill() {
       stopping = true;
@@ -386,6 +392,15 @@ describe('append-only log: crashes', { timeout: 110_000 }, () => {
       const admin = connect(server);
       await preload(admin);
       const load = startLoad(server, 'rw:', random);
+      // A failed assertion must not leave the load and the server running
+      // (the test file would never end).
+      let finished = false;
+      t.after(async () => {
+        if (finished) return;
+        load.abandon();
+        admin.close().catch(() => {});
+        await server.stop('SIGKILL');
+      });
       const windows = [];  // [start, end] of each background job
       const background = async (command, started, progressField) => {
         const start = performance.now();
@@ -456,6 +471,7 @@ describe('append-only log: crashes', { timeout: 110_000 }, () => {
       checkLoadedLog(server, { keys: dbsize, minRecords: 0, maxRecords: acked });
       await after.close();
       assert.equal(await server.stop('SIGTERM'), 0);
+      finished = true;
     });
   });
 });
