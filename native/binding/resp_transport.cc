@@ -219,18 +219,23 @@ uint32_t RespTransport::withFollowUp(uint32_t state) const {
   return state;
 }
 
+bool RespTransport::send(Client& client) {
+  std::string& output = client.connection->output();
+  if (output.empty()) return false;
+  // Behind held output too: replies leave in order.
+  const bool hold = handle_->store->appendLog().isOpen() || !client.held.empty();
+  if (hold) {
+    client.held.push_back(std::move(output));
+  } else {
+    write(client, std::move(output));
+  }
+  output.clear();
+  return hold;
+}
+
 void RespTransport::settle(Client& client, uint32_t state) {
   state = withFollowUp(state);
-  if (!client.connection->output().empty()) {
-    if (handle_->store->appendLog().isOpen() || !client.held.empty()) {
-      client.held.push_back(std::move(client.connection->output()));
-      client.connection->output().clear();
-      state |= kHeld;
-    } else {
-      write(client, std::move(client.connection->output()));
-      client.connection->output().clear();
-    }
-  }
+  if (send(client)) state |= kHeld;
   if (state != static_cast<uint32_t>(RespConnection::State::kReady)) emit(kEventState, client.id, nullptr, nullptr, &state);
   if (!client.closed && client.connection && client.connection->state() == RespConnection::State::kClosing) {
     finish(client, false);
@@ -241,15 +246,7 @@ bool RespTransport::pump(uint64_t id) {
   auto it = clients_.find(id);
   if (it == clients_.end() || !it->second->connection) return false;
   Client& client = *it->second;
-  std::string& output = client.connection->output();
-  if (output.empty()) return false;
-  if (handle_->store->appendLog().isOpen() || !client.held.empty()) {
-    client.held.push_back(std::move(output));
-    output.clear();
-    return true;
-  }
-  write(client, std::move(output));
-  output.clear();
+  if (send(client)) return true;
   if (client.connection->state() == RespConnection::State::kClosing) finish(client, false);
   return false;
 }

@@ -98,6 +98,9 @@ class RespTransport {
   static void onClosed(uv_handle_t* handle);
 
   void accept(Listener& listener);
+  // Writes the core's output for `client`, or holds it while the log is
+  // open (or earlier output is held); true if held.
+  bool send(Client& client);
   // After the core ran commands for `client`: output, then JS if needed.
   void settle(Client& client, uint32_t state);
   void write(Client& client, std::string data);

@@ -48,17 +48,21 @@ RespConnection::RespConnection(Store& store, std::string addr, std::string laddr
   session_.laddr = std::move(laddr);
   session_.created_ms = store.nowMs();
   session_.last_command_ms = session_.created_ms;
-  // Authenticated as the default user at once if it needs no secret.
-  AccessControl::UserPtr fallback = store.acl().find("default");
-  if (fallback && fallback->enabled && fallback->nopass) session_.user = std::move(fallback);
+  session_.user = Session::userOnConnect(store.acl());
   session_.acl_generation = store.acl().generation();
   store.sessions().add(&session_);
 }
 
 RespConnection::~RespConnection() {
-  for (Watches::Token token : session_.watch_tokens) store_.unwatch(token);
+  for (Watches::Token token : session_.endTransaction()) store_.unwatch(token);
   if (session_.subscriptions()) store_.pubsub().removeSubscriber(session_.id);
   store_.sessions().remove(session_.id);
+}
+
+RespLimits RespConnection::requestLimits() const {
+  const StoreConfig& config = store_.config();
+  return {static_cast<uint64_t>(config.proto_max_bulk_len), static_cast<uint64_t>(config.max_command_args),
+          /*unauthenticated=*/!session_.user};
 }
 
 void RespConnection::refreshUser() {
@@ -94,11 +98,9 @@ RespConnection::State RespConnection::feed(ByteView data) {
 void RespConnection::run(ByteView fresh) {
   const bool from_fresh = !fresh.empty();
   ByteView input = from_fresh ? fresh : ByteView(input_);
-  const StoreConfig& config = store_.config();
   refreshUser();
   // Recomputed on every call: AUTH pauses the loop, and it runs on here.
-  const RespLimits limits{static_cast<uint64_t>(config.proto_max_bulk_len), static_cast<uint64_t>(config.max_command_args),
-                          /*unauthenticated=*/!session_.user};
+  const RespLimits limits = requestLimits();
   store_.setCurrentUser(session_.user);
   // Once per read, not per request: reading the clock costs as much as a
   // small command's parsing (CLIENT LIST's idle= counts seconds anyway).
@@ -140,11 +142,7 @@ void RespConnection::refuse(const CommandSpec* spec, std::string_view error) {
   // Redis's execCommandAbort: an EXEC refused before it runs (arity,
   // NOAUTH, ACL, subscribed mode) ends the transaction, if any, and its
   // watches, and says so ("ERR " dropped, other codes kept, as Redis).
-  session_.in_multi = false;
-  session_.multi_failed = false;
-  session_.queued.clear();
-  for (Watches::Token token : session_.watch_tokens) store_.unwatch(token);
-  session_.watch_tokens.clear();
+  for (Watches::Token token : session_.endTransaction()) store_.unwatch(token);
   if (error.starts_with("ERR ")) error.remove_prefix(4);
   reply_.error("EXECABORT Transaction discarded because of: " + std::string(error));
 }
@@ -263,10 +261,8 @@ RespConnection::Retry RespConnection::retryBlocked() {
   state_ = State::kReady;
   // The blocked request is the first one buffered: parse it again and run
   // it alone, to tell a WRONGTYPE answer (keep waiting) from a served one.
-  const StoreConfig& config = store_.config();
-  const RespLimits limits{static_cast<uint64_t>(config.proto_max_bulk_len), static_cast<uint64_t>(config.max_command_args)};
-  RespParse parsed = parser_.next(input_, argv_, limits);
   refreshUser();
+  RespParse parsed = parser_.next(input_, argv_, requestLimits());
   store_.setCurrentUser(session_.user);
   wrong_type_ = false;
   const bool ran = runRequest(argv_, /*retrying=*/true);
@@ -279,7 +275,7 @@ RespConnection::Retry RespConnection::retryBlocked() {
 
 RespConnection::State RespConnection::timeoutBlocked() {
   if (state_ != State::kBlocked) return state_;
-  RespParse parsed = parser_.next(input_, argv_, RespLimits{});
+  RespParse parsed = parser_.next(input_, argv_, requestLimits());
   input_.erase(0, parsed.consumed);
   session_.blocked = false;
   writeRespAll(blocked_null_, session_.protocol, session_.output);

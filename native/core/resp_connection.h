@@ -94,6 +94,9 @@ class RespConnection {
   // transaction with Redis's EXECABORT text.
   void refuse(const CommandSpec* spec, std::string_view error);
   void protocolError(std::string_view error);
+  // The parser's limits now (the store's settings; Redis's stricter ones
+  // before AUTH).
+  RespLimits requestLimits() const;
   // The session's user again if ACL SETUSER / DELUSER changed it.
   void refreshUser();
 

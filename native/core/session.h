@@ -78,6 +78,23 @@ struct Session {
   size_t pattern_count = 0;
   size_t subscriptions() const { return channel_count + pattern_count; }
 
+  // Ends MULTI, if any (its queue dropped), and gives up the WATCH tokens,
+  // which the caller releases (Store::unwatch): DISCARD, an aborted EXEC,
+  // RESET, and the connection's end.
+  std::vector<Watches::Token> endTransaction() {
+    in_multi = false;
+    multi_failed = false;
+    queued.clear();
+    return std::exchange(watch_tokens, {});
+  }
+
+  // The user a new (or RESET) connection is authenticated as: the default
+  // user if it is on and needs no secret, else none (AUTH first).
+  static AccessControl::UserPtr userOnConnect(const AccessControl& acl) {
+    AccessControl::UserPtr fallback = acl.find("default");
+    return fallback && fallback->enabled && fallback->nopass ? fallback : nullptr;
+  }
+
   ReplyMode reply_mode = ReplyMode::kOn;
   bool no_evict = false;     // CLIENT NO-EVICT (accepted; nothing evicts clients)
   bool close_after_reply = false;  // QUIT, CLIENT KILL of itself

@@ -10,44 +10,17 @@
 // limit, and a TLS one.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import tls from 'node:tls';
 import Redis from 'ioredis';
 import { Client } from 'emberkv/client';
 import { startGrpcServer } from '../support/grpc-server.mjs';
 import { RawConnection, exchange } from '../support/resp-raw.mjs';
+import { hasOpenssl, makeCertificates } from '../support/certificates.mjs';
 
 const PASSWORD = 'resp-secret-7c1d';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const bulk = (s) => `$${Buffer.byteLength(s, 'latin1')}\r\n${s}\r\n`;
-
-function hasOpenssl() {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A CA and a server certificate for 127.0.0.1 / localhost, in a fresh directory (as tls.test.mjs makes them). */
-function makeCertificates() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'emberkv-resp-tls-'));
-  const file = (name) => path.join(dir, name);
-  const openssl = (...args) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-subj', '/CN=emberkv test CA', '-days', '2');
-  openssl('req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost');
-  writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(
-    'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
-    '-out', file('server.crt'), '-days', '2', '-extfile', file('server.ext'),
-  );
-  return { dir, file };
-}
 
 describe('RESP limits and security', () => {
   let server;

@@ -6,51 +6,21 @@
 // alice) from that CA, and a second CA with a client certificate of its own.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startGrpcServer } from '../support/grpc-server.mjs';
 import { rejection } from '../support/grpc-stubs.mjs';
+import { hasOpenssl, makeCertificates } from '../support/certificates.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('../../dist/client/index.js');
 const CLI = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
-function hasOpenssl() {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const OPENSSL = hasOpenssl();
 if (!OPENSSL) process.stderr.write('\n*** tls.test.mjs: SKIPPED: no `openssl` command on PATH ***\n\n');
-
-/** Makes the certificates in a fresh directory; returns their paths and a reader. */
-function makeCertificates() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'emberkv-tls-'));
-  const file = (name) => path.join(dir, name);
-  const openssl = (...args) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const ca = (name, cn) => openssl('req', '-x509', ...key, '-keyout', file(`${name}.key`), '-out', file(`${name}.crt`), '-subj', `/CN=${cn}`, '-days', '2');
-  const issue = (name, cn, issuer, san) => {
-    openssl('req', ...key, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', `/CN=${cn}`);
-    writeFileSync(file(`${name}.ext`), `subjectAltName=${san}\n`);
-    openssl(
-      'x509', '-req', '-in', file(`${name}.csr`), '-CA', file(`${issuer}.crt`), '-CAkey', file(`${issuer}.key`),
-      '-CAcreateserial', '-out', file(`${name}.crt`), '-days', '2', '-extfile', file(`${name}.ext`),
-    );
-  };
-  ca('ca', 'emberkv test CA');
-  ca('other-ca', 'another CA');
-  issue('server', 'localhost', 'ca', 'IP:127.0.0.1,DNS:localhost');
-  issue('alice', 'alice', 'ca', 'DNS:alice.clients.example,email:alice@example.com');
-  issue('mallory', 'mallory', 'other-ca', 'DNS:mallory.example');
-  return { dir, file, read: (name) => readFileSync(file(name)) };
-}
 
 /** The server's stdout is read asynchronously: waits (up to 2 s) for a log line `match` accepts. */
 async function logLine(server, match, from = 0) {

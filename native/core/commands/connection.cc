@@ -20,18 +20,14 @@
 #include "../errors.h"
 #include "../numbers.h"
 #include "../session.h"
+#include "needs_session.h"
 #include "../store.h"
 
 namespace ember {
 namespace {
 
-bool noSession(CommandContext& ctx) {
-  if (ctx.session) return false;
-  std::string name(ctx.command.name);
-  for (char& c : name) c = c == '|' ? ' ' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  ctx.reply.error("ERR " + name + " needs a RESP connection (emberkv's gRPC API takes a db field instead)");
-  return true;
-}
+bool noSession(CommandContext& ctx) { return withoutSession(ctx, "takes a db field instead"); }
+
 
 // Redis's validateProcessClientName: printable ASCII, no spaces.
 bool validClientName(ByteView name) {
@@ -165,11 +161,7 @@ void helloCommand(CommandContext& ctx) {
 void resetCommand(CommandContext& ctx) {
   if (noSession(ctx)) return;
   Session& session = *ctx.session;
-  session.in_multi = false;
-  session.multi_failed = false;
-  session.queued.clear();
-  for (Watches::Token token : session.watch_tokens) ctx.store.unwatch(token);
-  session.watch_tokens.clear();
+  for (Watches::Token token : session.endTransaction()) ctx.store.unwatch(token);
   if (session.subscriptions()) ctx.store.pubsub().removeSubscriber(session.id);
   session.channel_count = session.pattern_count = 0;
   session.db_index = 0;
@@ -177,8 +169,7 @@ void resetCommand(CommandContext& ctx) {
   session.name.clear();
   session.reply_mode = Session::ReplyMode::kOn;
   session.no_evict = false;
-  AccessControl::UserPtr fallback = ctx.store.acl().find("default");
-  session.user = fallback && fallback->enabled && fallback->nopass ? std::move(fallback) : nullptr;
+  session.user = Session::userOnConnect(ctx.store.acl());
   session.acl_generation = ctx.store.acl().generation();
   ctx.store.setCurrentUser(session.user);
   ctx.reply.simple("RESET");

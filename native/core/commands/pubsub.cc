@@ -15,6 +15,7 @@
 #include "../errors.h"
 #include "../pubsub.h"
 #include "../session.h"
+#include "needs_session.h"
 #include "../store.h"
 
 namespace ember {
@@ -40,13 +41,7 @@ void confirm(CommandContext& ctx, std::string_view action, std::optional<ByteVie
   ctx.reply.integer(static_cast<int64_t>(ctx.session->subscriptions()));
 }
 
-bool noSession(CommandContext& ctx) {
-  if (ctx.session) return false;
-  std::string name(ctx.command.name);
-  for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  ctx.reply.error("ERR " + name + " needs a RESP connection (emberkv's gRPC API has the Subscribe call instead)");
-  return true;
-}
+bool noSession(CommandContext& ctx) { return withoutSession(ctx, "has the Subscribe call instead"); }
 
 // SUBSCRIBE channel ... / PSUBSCRIBE pattern ...
 template <bool kPatterns>

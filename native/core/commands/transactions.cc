@@ -4,35 +4,24 @@
 // with its checks, is the connection's (resp_connection.cc), and running
 // the queue is Store::runTransaction, which gRPC's Exec shares.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../command.h"
 #include "../command_table.h"
 #include "../errors.h"
 #include "../session.h"
+#include "needs_session.h"
 #include "../store.h"
 
 namespace ember {
 namespace {
 
-bool noSession(CommandContext& ctx) {
-  if (ctx.session) return false;
-  std::string name(ctx.command.name);
-  for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  ctx.reply.error("ERR " + name +
-                  " needs a RESP connection (emberkv's gRPC API has the Watch and Exec calls instead)");
-  return true;
-}
+bool noSession(CommandContext& ctx) { return withoutSession(ctx, "has the Watch and Exec calls instead"); }
 
-void releaseWatches(Store& store, Session& session) {
-  for (Watches::Token token : session.watch_tokens) store.unwatch(token);
-  session.watch_tokens.clear();
-}
 
-void endMulti(Session& session) {
-  session.in_multi = false;
-  session.multi_failed = false;
-  session.queued.clear();
+void endTransaction(Store& store, Session& session) {
+  for (Watches::Token token : session.endTransaction()) store.unwatch(token);
 }
 
 void multiCommand(CommandContext& ctx) {
@@ -45,8 +34,7 @@ void multiCommand(CommandContext& ctx) {
 void discardCommand(CommandContext& ctx) {
   if (noSession(ctx)) return;
   if (!ctx.session->in_multi) return ctx.reply.error("ERR DISCARD without MULTI");
-  endMulti(*ctx.session);
-  releaseWatches(ctx.store, *ctx.session);
+  endTransaction(ctx.store, *ctx.session);
   ctx.reply.ok();
 }
 
@@ -55,14 +43,12 @@ void execCommand(CommandContext& ctx) {
   Session& session = *ctx.session;
   if (!session.in_multi) return ctx.reply.error("ERR EXEC without MULTI");
   if (session.multi_failed) {
-    endMulti(session);
-    releaseWatches(ctx.store, session);
+    endTransaction(ctx.store, session);
     return ctx.reply.error("EXECABORT Transaction discarded because of previous errors.");
   }
   std::vector<std::vector<std::string>> commands = std::move(session.queued);
-  std::vector<Watches::Token> tokens = std::move(session.watch_tokens);
-  endMulti(session);
-  session.watch_tokens.clear();
+  // The tokens are released by runTransaction, after it checked them.
+  std::vector<Watches::Token> tokens = session.endTransaction();
   const size_t mark = ctx.reply.size();
   ctx.reply.array(static_cast<uint32_t>(commands.size()));
   std::vector<ByteView> argv;
@@ -93,7 +79,7 @@ void watchCommand(CommandContext& ctx) {
 
 void unwatchCommand(CommandContext& ctx) {
   if (noSession(ctx)) return;
-  releaseWatches(ctx.store, *ctx.session);
+  for (Watches::Token token : std::exchange(ctx.session->watch_tokens, {})) ctx.store.unwatch(token);
   ctx.reply.ok();
 }
 
