@@ -39,6 +39,9 @@ export interface SnapshotLoad {
   error: string;
 }
 
+/** Called now and then while data loads: bytes done, of how many. */
+export type LoadProgress = (done: number, total: number) => void;
+
 /** What loading the append-only log did (Store::loadAppendOnly). */
 export interface AppendOnlyLoad {
   ok: boolean;
@@ -164,7 +167,7 @@ export interface NativeStore {
    * keys. `missing`: there was no file (ok). `error` names the file and
    * the offset of the first problem.
    */
-  loadFromDisk(): SnapshotLoad;
+  loadFromDisk(progress?: LoadProgress): SnapshotLoad;
   /** Ends a running BGSAVE child (and removes its temporary file). */
   killBackgroundSave(): void;
   /**
@@ -172,7 +175,7 @@ export interface NativeStore {
    * into the empty store and opens it for appending; `progress` is called
    * with bytes replayed and the total now and then.
    */
-  loadAppendOnly(progress?: (done: number, total: number) => void): AppendOnlyLoad;
+  loadAppendOnly(progress?: LoadProgress): AppendOnlyLoad;
   /** Writes the log's pending records (no fsync); false if that failed. */
   aofWrite(): boolean;
   aofState(): AppendOnlyState;

@@ -19,13 +19,40 @@
 namespace ember::binding {
 namespace {
 
-// loadFromDisk(): loads <dir>/<dbfilename> (CONFIG's) into the store,
-// which must hold no keys: { ok, missing, keys, expired, bytes, ms, error }
-// (`error` names the file and the offset of the first problem).
+// The progress callback a load hook may be given as its first argument:
+// `progress(doneBytes, totalBytes)` is called now and then during the
+// load. An exception it throws is left pending and ends the reporting,
+// not the load; the hook then returns with it.
+class LoadProgress {
+ public:
+  LoadProgress(napi_env env, const Call& call) : env_(env) {
+    if (call.argc > 0 && Napi::Value(env, call.args[0]).IsFunction()) {
+      report_ = Napi::Value(env, call.args[0]).As<Napi::Function>();
+    }
+  }
+  LoadProgressFn fn() {
+    if (report_.IsEmpty()) return {};
+    return [this](uint64_t done, uint64_t total) {
+      if (env_.IsExceptionPending()) return;
+      report_.Call({Napi::Number::New(env_, static_cast<double>(done)), Napi::Number::New(env_, static_cast<double>(total))});
+    };
+  }
+  bool threw() const { return env_.IsExceptionPending(); }
+
+ private:
+  Napi::Env env_;
+  Napi::Function report_;
+};
+
+// loadFromDisk(progress?): loads <dir>/<dbfilename> (CONFIG's) into the
+// store, which must hold no keys: { ok, missing, keys, expired, bytes, ms,
+// error } (`error` names the file and the offset of the first problem).
 napi_value LoadFromDisk(napi_env env, napi_callback_info info) {
   Call call;
   if (!call.read(env, info)) return nullptr;
-  const SnapshotFileLoadResult result = call.handle->store->loadSnapshotFromDisk();
+  LoadProgress progress(env, call);
+  const SnapshotFileLoadResult result = call.handle->store->loadSnapshotFromDisk(progress.fn());
+  if (progress.threw()) return nullptr;
   Napi::Object out = Napi::Object::New(env);
   out.Set("ok", result.ok);
   out.Set("missing", result.missing);
@@ -46,26 +73,15 @@ napi_value KillBackgroundSave(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// loadAppendOnly(progress?): Store::loadAppendOnly; `progress(doneBytes,
-// totalBytes)` is called now and then while the log is replayed. Returns
-// { ok, existed, snapshotKeys, keys, records, bytes, ms, warning, error }.
+// loadAppendOnly(progress?): Store::loadAppendOnly, with progress as
+// loadFromDisk's. Returns { ok, existed, snapshotKeys, keys, records,
+// bytes, ms, warning, error }.
 napi_value LoadAppendOnly(napi_env env, napi_callback_info info) {
   Call call;
   if (!call.read(env, info)) return nullptr;
-  Napi::Env e(env);
-  Store::ProgressFn progress;
-  Napi::Function report;
-  if (call.argc > 0 && Napi::Value(env, call.args[0]).IsFunction()) {
-    report = Napi::Value(env, call.args[0]).As<Napi::Function>();
-    progress = [&](uint64_t done, uint64_t total) {
-      // An exception thrown by the callback is left pending and ends the
-      // load's reporting, not the load.
-      if (e.IsExceptionPending()) return;
-      report.Call({Napi::Number::New(e, static_cast<double>(done)), Napi::Number::New(e, static_cast<double>(total))});
-    };
-  }
-  const Store::AofLoadResult result = call.handle->store->loadAppendOnly(progress);
-  if (e.IsExceptionPending()) return nullptr;
+  LoadProgress progress(env, call);
+  const Store::AofLoadResult result = call.handle->store->loadAppendOnly(progress.fn());
+  if (progress.threw()) return nullptr;
   Napi::Object out = Napi::Object::New(env);
   out.Set("ok", result.ok);
   out.Set("existed", result.existed);

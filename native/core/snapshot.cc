@@ -474,8 +474,8 @@ bool loadValue(ImageReader& r, ValueType type, const Record& rec, const BuildLim
 // Loads the image into the store; the caller rolls back on failure.
 class Loader {
  public:
-  Loader(ByteView data, Store& store)
-      : data_(data), r_(data), store_(store), limits_(store.config()), now_(store.nowMs()) {}
+  Loader(ByteView data, Store& store, const LoadProgressFn& progress)
+      : data_(data), r_(data), store_(store), limits_(store.config()), now_(store.nowMs()), progress_(progress) {}
 
   ImageReader& reader() { return r_; }
   uint64_t loaded() const { return loaded_; }
@@ -537,6 +537,10 @@ class Loader {
 
   bool record(Keyspace& db) {
     const size_t at = r_.pos();
+    if (progress_ && at >= next_report_) {
+      progress_(at, data_.size());
+      next_report_ = at + kLoadProgressBytes;
+    }
     uint8_t tag;
     if (!r_.byte(&tag, "value type")) return false;
     const uint8_t type = tag & ~kSnapshotExpireFlag;
@@ -579,6 +583,8 @@ class Loader {
   Store& store_;
   BuildLimits limits_;
   int64_t now_;
+  const LoadProgressFn& progress_;
+  size_t next_report_ = 0;
   uint64_t loaded_ = 0;
   uint64_t expired_ = 0;
   std::vector<int> touched_;
@@ -593,13 +599,13 @@ bool storeIsEmpty(Store& store) {
 
 }  // namespace
 
-SnapshotLoadResult loadSnapshot(ByteView data, Store& into) {
+SnapshotLoadResult loadSnapshot(ByteView data, Store& into, const LoadProgressFn& progress) {
   SnapshotLoadResult result;
   if (!storeIsEmpty(into)) {
     result.error = "the target store is not empty";
     return result;
   }
-  Loader loader(data, into);
+  Loader loader(data, into, progress);
   if (loader.run()) {
     result.ok = true;
     result.keys_loaded = loader.loaded();

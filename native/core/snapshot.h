@@ -85,6 +85,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "bytes.h"
@@ -140,8 +141,15 @@ struct SnapshotLoadResult {
   std::string error;
 };
 
+// Progress of a load: bytes of the input done, of how many. Loaders call
+// it at the first record and then each time another kLoadProgressBytes
+// are done (the snapshot loader here, the append-only log's replay).
+using LoadProgressFn = std::function<void(uint64_t done_bytes, uint64_t total_bytes)>;
+inline constexpr size_t kLoadProgressBytes = 16u << 20;
+
 // Loads the image `data` into `into`, whose databases must all be empty
-// (see above for validation and what an error leaves behind).
-SnapshotLoadResult loadSnapshot(ByteView data, Store& into);
+// (see above for validation and what an error leaves behind). `progress`
+// may be empty.
+SnapshotLoadResult loadSnapshot(ByteView data, Store& into, const LoadProgressFn& progress = {});
 
 }  // namespace ember

@@ -57,7 +57,7 @@ SnapshotChildStatus pollSnapshotChild(SnapshotChild&) {
 }
 SnapshotChildStatus waitSnapshotChild(SnapshotChild& child) { return pollSnapshotChild(child); }
 void killSnapshotChild(SnapshotChild&) {}
-SnapshotFileLoadResult loadSnapshotFile(Store&, const std::string&, const std::string&) {
+SnapshotFileLoadResult loadSnapshotFile(Store&, const std::string&, const std::string&, const LoadProgressFn&) {
   SnapshotFileLoadResult r;
   r.error = kUnsupported;
   return r;
@@ -285,7 +285,8 @@ void killSnapshotChild(SnapshotChild& child) {
   closeChild(child);
 }
 
-SnapshotFileLoadResult loadSnapshotFile(Store& store, const std::string& dir, const std::string& filename) {
+SnapshotFileLoadResult loadSnapshotFile(Store& store, const std::string& dir, const std::string& filename,
+                                        const LoadProgressFn& progress) {
   SnapshotFileLoadResult result;
   const int64_t start = steadyUs();
   const std::string path = joinPath(dir, filename);
@@ -308,7 +309,7 @@ SnapshotFileLoadResult loadSnapshotFile(Store& store, const std::string& dir, co
   // A file that shrank while it was read shows as a truncated image.
   result.mtime_ms = fileMtimeMs(path);
   result.bytes = data.size();
-  SnapshotLoadResult loaded = loadSnapshot(ByteView(data.data(), data.size()), store);
+  SnapshotLoadResult loaded = loadSnapshot(ByteView(data.data(), data.size()), store, progress);
   result.duration_us = steadyUs() - start;
   if (!loaded.ok) {
     result.error_offset = loaded.error_offset;

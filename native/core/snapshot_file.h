@@ -60,6 +60,8 @@
 #include <optional>
 #include <string>
 
+#include "snapshot.h"
+
 namespace ember {
 
 class Store;
@@ -128,7 +130,9 @@ struct SnapshotFileLoadResult {
 };
 
 // Loads <dir>/<filename> into `store`, whose databases must all be empty.
-// On error the store is left empty (loadSnapshot's rule).
-SnapshotFileLoadResult loadSnapshotFile(Store& store, const std::string& dir, const std::string& filename);
+// On error the store is left empty (loadSnapshot's rule). `progress` as
+// loadSnapshot's.
+SnapshotFileLoadResult loadSnapshotFile(Store& store, const std::string& dir, const std::string& filename,
+                                        const LoadProgressFn& progress = {});
 
 }  // namespace ember

@@ -407,7 +407,9 @@ class Store : private ExpiryListener {
   // counter is 0 and LASTSAVE is the file's modification time; INFO's
   // rdb_last_load_keys_* report the counts. On error the store is empty
   // and result.error names the file (and, for bad content, the offset).
-  SnapshotFileLoadResult loadSnapshotFromDisk();
+  // `progress` (may be empty) is called now and then with the bytes
+  // loaded so far and the file's size.
+  SnapshotFileLoadResult loadSnapshotFromDisk(const LoadProgressFn& progress = {});
 
   // ---- The append-only log (store_aof.cc) ----
   //
@@ -495,8 +497,7 @@ class Store : private ExpiryListener {
     std::string error_file;  // when !ok because of a file's content
     size_t error_offset = 0;
   };
-  using ProgressFn = std::function<void(uint64_t done_bytes, uint64_t total_bytes)>;
-  AofLoadResult loadAppendOnly(const ProgressFn& progress = {});
+  AofLoadResult loadAppendOnly(const LoadProgressFn& progress = {});
   // Checks an incr file's content as loading does (framing, checksums,
   // and every command known, with a valid arity), calling `visit` (may be
   // empty) for each good record; emberkv-check-aof's verdict.
@@ -568,7 +569,7 @@ class Store : private ExpiryListener {
   // file may end in a cut record: dropped with a warning, and `*cut_at`
   // set to where the file must be cut before appending.
   bool replayIncr(ByteView data, bool last, const std::string& path, AofLoadResult& result,
-                  const std::function<void(size_t)>& progress, size_t* cut_at);
+                  const LoadProgressFn& progress, size_t* cut_at);
   // Persistence upkeep in cron(): collects a finished BGSAVE, starts a
   // scheduled one or one a save rule asks for.
   void persistenceCron();

@@ -68,7 +68,7 @@ AofScanResult Store::scanAppendOnlyFile(ByteView data, const AofRecordVisitor& v
 }
 
 bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoadResult& result,
-                       const std::function<void(size_t)>& progress, size_t* cut_at) {
+                       const LoadProgressFn& progress, size_t* cut_at) {
   ReplyBuilder reply;
   size_t next_report = 0;
   const AofScanResult scan = scanAppendOnlyFile(data, [&](std::span<const AofCommand> record, size_t offset) {
@@ -80,8 +80,8 @@ bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoa
     }
     result.records++;
     if (offset >= next_report) {
-      if (progress) progress(offset);
-      next_report = offset + (16u << 20);
+      if (progress) progress(offset, data.size());
+      next_report = offset + kLoadProgressBytes;
     }
     return true;
   });
@@ -103,7 +103,7 @@ bool Store::replayIncr(ByteView data, bool last, const std::string& path, AofLoa
   return false;
 }
 
-Store::AofLoadResult Store::loadAppendOnly(const ProgressFn& progress) {
+Store::AofLoadResult Store::loadAppendOnly(const LoadProgressFn& progress) {
   AofLoadResult result;
   const int64_t start = steadyUs();
   const AofPaths paths = aofPaths();
@@ -144,7 +144,8 @@ Store::AofLoadResult Store::loadAppendOnly(const ProgressFn& progress) {
       }
       result.bytes += data.size();
       if (file.base) {
-        SnapshotLoadResult loaded = loadSnapshot(data, *this);
+        SnapshotLoadResult loaded =
+            loadSnapshot(data, *this, [&](uint64_t offset, uint64_t) { if (progress) progress(done + offset, total); });
         if (!loaded.ok) {
           result.error_file = path;
           result.error_offset = loaded.error_offset;
@@ -154,7 +155,7 @@ Store::AofLoadResult Store::loadAppendOnly(const ProgressFn& progress) {
       } else {
         const bool last = i + 1 == manifest->files.size();
         ok = replayIncr(
-            data, last, path, result, [&](size_t offset) { if (progress) progress(done + offset, total); },
+            data, last, path, result, [&](uint64_t offset, uint64_t) { if (progress) progress(done + offset, total); },
             &last_good_end);
       }
       done += data.size();
@@ -176,7 +177,7 @@ Store::AofLoadResult Store::loadAppendOnly(const ProgressFn& progress) {
   if (!manifest) {
     // No log yet (appendonly just turned on): start from the snapshot, if
     // there is one, so that turning the log on never loses data.
-    SnapshotFileLoadResult snapshot = loadSnapshotFromDisk();
+    SnapshotFileLoadResult snapshot = loadSnapshotFromDisk(progress);
     if (!snapshot.ok) {
       result.error = snapshot.error;
       result.error_offset = snapshot.error_offset;

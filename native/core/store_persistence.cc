@@ -113,10 +113,10 @@ void Store::waitBackgroundSave() {
   recordBgsaveEnd(std::move(status));
 }
 
-SnapshotFileLoadResult Store::loadSnapshotFromDisk() {
+SnapshotFileLoadResult Store::loadSnapshotFromDisk(const LoadProgressFn& progress) {
   clock_.beginCommand();
   const uint64_t dirty_before = persistence_.dirty;
-  SnapshotFileLoadResult result = loadSnapshotFile(*this, config_.dir, config_.dbfilename);
+  SnapshotFileLoadResult result = loadSnapshotFile(*this, config_.dir, config_.dbfilename, progress);
   persistence_.dirty = dirty_before;
   if (result.ok && !result.missing) {
     persistence_.dirty = 0;

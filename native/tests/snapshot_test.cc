@@ -689,6 +689,27 @@ TEST(a_failed_load_after_big_values_leaves_the_store_empty) {
   CHECK_EQ(target.memory().used, used);
 }
 
+TEST(a_load_reports_its_progress_every_16_mib) {
+  // 40 values of 1 MiB: an image of a little over 40 MiB, so reports at
+  // the first record and after 16 and 32 MiB, each at a record's start.
+  Store store;
+  for (int i = 0; i < 40; i++) mustRun(store, 0, {"SET", "big:" + std::to_string(i), std::string(1 << 20, 'a' + i % 26)});
+  const std::string image = save(store);
+  Store target;
+  std::vector<std::pair<uint64_t, uint64_t>> reports;
+  SnapshotLoadResult r = loadSnapshot(image, target, [&](uint64_t done, uint64_t total) { reports.emplace_back(done, total); });
+  CHECK(r.ok);
+  CHECK_EQ(reports.size(), size_t{3});
+  uint64_t previous = 0;
+  for (size_t i = 0; i < reports.size(); i++) {
+    CHECK_EQ(reports[i].second, uint64_t{image.size()});
+    CHECK(reports[i].first >= i * kLoadProgressBytes);
+    CHECK(i == 0 || reports[i].first > previous);
+    previous = reports[i].first;
+  }
+  CHECK(reports[0].first < 64);  // the first record, right after the header
+}
+
 TEST(a_refusing_sink_stops_the_writer) {
   struct Refusing final : SnapshotSink {
     size_t calls = 0;

@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import { Engine, TOO_MANY_WATCH_TOKENS, serverHooksOf } from '../engine.js';
 import { EmberError } from '../errors.js';
 import { PROTO_FILE, PROTO_ROOT, SERVICE_NAME, emberkvService } from '../wire.js';
+import type { LoadProgress } from '../native.js';
 import type { ServerSettings } from './options.js';
 import { Admission } from './admission.js';
 import { AuditLog } from './audit.js';
@@ -142,8 +143,18 @@ const LOAD_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
-/** While a large log is replayed, a progress line at most this often. */
+/** While a large file loads, a progress line at most this often. */
 const LOAD_PROGRESS_MS = 1000;
+
+/** A load's progress callback: logs `message` with `fields` and how far, at most every LOAD_PROGRESS_MS. */
+function progressLogger(log: Logger, fields: Record<string, string>, message: string): LoadProgress {
+  let lastReport = performance.now();
+  return (done, total) => {
+    if (performance.now() - lastReport < LOAD_PROGRESS_MS) return;
+    lastReport = performance.now();
+    log.info({ ...fields, done, total, percent: Math.floor((100 * done) / Math.max(total, 1)) }, message);
+  };
+}
 
 /**
  * Loads the data at startup: the append-only log when appendonly is on
@@ -155,12 +166,7 @@ function loadData(engine: Engine, appendonly: boolean, snapshotFile: string, log
   if (appendonly) {
     const [, dir, , appenddirname] = engine.call('CONFIG', 'GET', 'dir', 'appenddirname') as string[];
     const logDir = path.join(dir!, appenddirname!);
-    let lastReport = performance.now();
-    const loaded = hooks.loadAppendOnly((done, total) => {
-      if (performance.now() - lastReport < LOAD_PROGRESS_MS) return;
-      lastReport = performance.now();
-      log.info({ dir: logDir, done, total, percent: Math.floor((100 * done) / Math.max(total, 1)) }, 'loading append-only file');
-    });
+    const loaded = hooks.loadAppendOnly(progressLogger(log, { dir: logDir }, 'loading append-only file'));
     if (!loaded.ok) throw new Error(loaded.error);
     if (loaded.warning) log.warn({ dir: logDir }, loaded.warning);
     const { keys, records, bytes, ms } = loaded;
@@ -171,7 +177,7 @@ function loadData(engine: Engine, appendonly: boolean, snapshotFile: string, log
     }
     return;
   }
-  const loaded = hooks.loadFromDisk();
+  const loaded = hooks.loadFromDisk(progressLogger(log, { file: snapshotFile }, 'loading snapshot'));
   if (!loaded.ok) throw new Error(loaded.error);
   if (!loaded.missing) {
     const { keys, expired, bytes, ms } = loaded;

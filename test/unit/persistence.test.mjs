@@ -6,10 +6,13 @@
 // and explicit rewrites, one child process at a time.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { Engine, EmberError } from 'emberkv';
+
+const { serverHooksOf } = createRequire(import.meta.url)('../../dist/engine.js');
 
 describe('Engine snapshots', () => {
   let dir;
@@ -114,6 +117,38 @@ describe('Engine append-only log', () => {
     }
     assert.ok(done(), 'in time');
   };
+
+  test('loading reports its progress: a 40 MiB snapshot, then the log made from it', () => {
+    const dir = freshDir();
+    const source = new Engine({ dir });
+    for (let i = 0; i < 40; i++) source.set(`big:${i}`, String(i % 10).repeat(1 << 20));
+    source.save();
+    source.close();
+    const snapshotBytes = statSync(path.join(dir, 'dump.emb')).size;
+    // Loads into an empty Engine as the server does (CONFIG SET dir, then
+    // the hook); the reports made on the way.
+    const load = (hook) => {
+      const engine = new Engine();
+      engine.call('CONFIG', 'SET', 'dir', dir);
+      const reports = [];
+      const loaded = serverHooksOf(engine)[hook]((done, total) => reports.push([done, total]));
+      assert.ok(loaded.ok, loaded.error);
+      assert.equal(engine.dbSize(), 40);
+      engine.close();
+      for (let i = 1; i < reports.length; i++) assert.ok(reports[i][0] >= reports[i - 1][0], 'never backwards');
+      return reports;
+    };
+    // Every 16 MiB: at the first record, after 16 and after 32.
+    const fromSnapshot = load('loadFromDisk');
+    assert.equal(fromSnapshot.length, 3);
+    assert.ok(fromSnapshot.every(([done, total]) => total === snapshotBytes && done < total));
+    // The first start of the log loads the snapshot (and reports it); a
+    // restart replays the log, whose base holds the same 40 MiB.
+    assert.ok(load('loadAppendOnly').filter(([done, total]) => done < total).length >= 3);
+    const replay = load('loadAppendOnly');
+    assert.ok(replay.filter(([done, total]) => done < total).length >= 3);
+    assert.equal(replay.at(-1)[0], replay.at(-1)[1], 'the last report: all done');
+  });
 
   test('appendfsync always: every write call returns with its record durable', () => {
     const dir = freshDir();
