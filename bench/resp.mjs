@@ -6,6 +6,11 @@
 //   - redis-benchmark (/usr/bin, the one binary for both servers):
 //     `-t set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100 -c 50 -n N`,
 //     once without pipelining and once with -P 16, its --csv output parsed;
+//     with each server's CPU time per request over each run (user + system,
+//     all of its threads, from /proc/<pid>/stat): without pipelining the
+//     single-threaded redis-benchmark client saturates its core before
+//     either server does, so requests per second there measure the client
+//     as much as the server, and CPU per request is the server's own cost;
 //   - ioredis (one connection shared by 50 concurrent callers doing GET or
 //     SET 50/50 on random keys, one command at a time each), plain and with
 //     enableAutoPipelining, ops/s over BENCH_SECONDS.
@@ -13,11 +18,17 @@
 // each server, all of its threads, on core 1, so that neither side's
 // scheduling noise lands on the other (the same for both servers; --no-pin
 // turns it off).
-// Every round runs each measurement on both servers back to back, the
-// first server alternating between rounds, and each server is emptied
-// (FLUSHALL) before each redis-benchmark run; the tables give the median
-// over rounds. Client and servers share this machine: compare the columns,
-// not the absolute numbers.
+// Every round runs each measurement on both servers back to back: each
+// redis-benchmark test on its own (`-t get`, ...), on one server and then
+// at once on the other, the first server alternating from test to test
+// and round to round, each server emptied (FLUSHALL) before each run.
+// Before the first round both servers get one unrecorded pass of every
+// test (warm-up). The tables give each server's median over rounds and the
+// median of the per-round ratios: this machine's speed drifts by 20-40%
+// over seconds (other tenants of the host), and the two runs of a pair,
+// about a second apart, see the same drift, so the paired ratio is the
+// steadier figure. Client and servers share this machine: compare the
+// ratios, not the absolute numbers.
 //
 // Options (flag or environment variable):
 //   --requests N  / BENCH_REQUESTS  redis-benchmark's -n (default 100000)
@@ -29,6 +40,7 @@
 //                                   column shows "-"), e.g. to try the
 //                                   bench where emberkv has no RESP port
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
@@ -38,7 +50,8 @@ import { startEmberResp } from './support/ember-resp.mjs';
 import { redisBenchmarkVersion, runRedisBenchmark } from './support/redis-benchmark.mjs';
 import { driveCallers, keyOf, median, printTable, valueOf } from './support.mjs';
 
-const TESTS = 'set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100';
+const TESTS = ['set', 'get', 'incr', 'lpush', 'rpop', 'sadd', 'hset', 'zadd', 'lrange_100'];
+const WARMUP_REQUESTS = 20_000;
 const CONNECTIONS = 50;
 const PIPELINE = 16;
 const CALLERS = 50;
@@ -92,18 +105,33 @@ function pin(pid, cpus) {
 // This process (and the redis-benchmark processes it starts) on core 0.
 const PINNED = !flags['no-pin'] && os.cpus().length >= 2 && pin(process.pid, '0');
 
-/** The servers measured, in the order of the tables' columns: { name, port, stop }. */
+/** Clock ticks per second of /proc's CPU times. */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** CPU seconds (user + system, every thread) process `pid` has used, or NaN without /proc. */
+function cpuSeconds(pid) {
+  try {
+    // Fields after the ")" closing the command name: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The servers measured, in the order of the tables' columns: { name, port, pid, stop }. */
 const servers = [];
 try {
   if (flags.only !== 'redis') {
     const ember = await startEmberResp();
     if (PINNED) pin(ember.pid, '1');
-    servers.push({ name: 'emberkv', port: ember.port, stop: ember.stop });
+    servers.push({ name: 'emberkv', port: ember.port, pid: ember.pid, stop: ember.stop });
   }
   if (flags.only !== 'emberkv') {
     const redis = await startRedisServer();
     if (PINNED) pin(redis.pid, '1');
-    servers.push({ name: 'redis', port: redis.port, stop: redis.stop });
+    servers.push({ name: 'redis', port: redis.port, pid: redis.pid, stop: redis.stop });
   }
 } catch (err) {
   console.error(`bench:resp: ${err.message}`);
@@ -121,15 +149,33 @@ async function command(port, ...args) {
   }
 }
 
-/** The servers of round `round`, the first one alternating, so neither always runs first. */
-const inTurn = (round) => (round % 2 ? [...servers].reverse() : servers);
+/** The servers in turn `turn`'s order: the first one alternates, so neither always runs first. */
+const inTurn = (turn) => (turn % 2 ? [...servers].reverse() : servers);
 
-// redis-benchmark: results[mode][server] is a list of Map(test -> rps), one per round.
+// redis-benchmark: benchmarkResults[mode] is Map(row -> Map(server -> list
+// of rps, one per round)), rows in the order redis-benchmark printed them
+// (lrange_100 prints its set-up, "LPUSH (needed to benchmark LRANGE)", as
+// a row of its own).
 const MODES = [
   { label: 'no pipelining', args: [] },
   { label: `-P ${PIPELINE}`, args: ['-P', String(PIPELINE)] },
 ];
-const benchmarkResults = MODES.map(() => new Map(servers.map((s) => [s.name, []])));
+const benchmarkResults = MODES.map(() => new Map());
+// cpuResults[mode] is Map(test -> Map(server -> list of CPU us per request, one per round)).
+const cpuResults = MODES.map(() => new Map(TESTS.map((test) => [test, new Map(servers.map((s) => [s.name, []]))])));
+
+/**
+ * redis-benchmark `test` with `requests` against `server`, emptied first:
+ * { rows: Map(row -> rps), cpuUs: the server's CPU us per request sent
+ * (lrange_100 sends its LPUSH set-up's requests too) }.
+ */
+async function benchmark(server, test, requests, modeArgs) {
+  await command(server.port, 'FLUSHALL');
+  const cpuBefore = cpuSeconds(server.pid);
+  const rows = await runRedisBenchmark(server.port, ['-t', test, '-c', String(CONNECTIONS), '-n', String(requests), ...modeArgs]);
+  const cpuUs = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / (requests * rows.size);
+  return { rows, cpuUs };
+}
 // ioredis: ioredisResults[variant][server] is a list of ops/s, one per round.
 const VARIANTS = [
   { label: 'ioredis, one connection', options: {} },
@@ -166,15 +212,25 @@ async function driveIoredis(port, options) {
 }
 
 try {
+  for (const server of servers) {
+    for (const mode of MODES) await benchmark(server, TESTS.join(','), WARMUP_REQUESTS, mode.args);
+  }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [m, mode] of MODES.entries()) {
-      for (const server of inTurn(round)) {
-        await command(server.port, 'FLUSHALL');
-        const rps = await runRedisBenchmark(server.port, ['-t', TESTS, '-c', String(CONNECTIONS), '-n', String(REQUESTS), ...mode.args]);
-        benchmarkResults[m].get(server.name).push(rps);
-        const summary = [...rps].map(([test, value]) => `${test.split(' ')[0]} ${Math.round(value)}`).join(', ');
-        console.log(`round ${round + 1} redis-benchmark ${mode.label} -> ${server.name}: ${summary}`);
+      const summary = new Map(servers.map((server) => [server.name, []]));
+      for (const [t, test] of TESTS.entries()) {
+        for (const server of inTurn(round + t)) {
+          const { rows: measured, cpuUs } = await benchmark(server, test, REQUESTS, mode.args);
+          cpuResults[m].get(test).get(server.name).push(cpuUs);
+          for (const [row, rps] of measured) {
+            const rows = benchmarkResults[m];
+            if (!rows.has(row)) rows.set(row, new Map(servers.map((s) => [s.name, []])));
+            rows.get(row).get(server.name).push(rps);
+            summary.get(server.name).push(`${row.split(' ')[0]} ${Math.round(rps)}`);
+          }
+        }
       }
+      for (const [name, parts] of summary) console.log(`round ${round + 1} redis-benchmark ${mode.label} -> ${name}: ${parts.join(', ')}`);
     }
     for (const [v, variant] of VARIANTS.entries()) {
       for (const server of inTurn(round)) {
@@ -202,24 +258,35 @@ if (process.exitCode !== 1) {
   const cpus = os.cpus();
   console.log(
     `\nMeasured on ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), clients and servers on one machine, ` +
-      `loopback. ${benchmarkVersion}: -t ${TESTS} -c ${CONNECTIONS} -n ${REQUESTS}; ioredis: ${CALLERS} callers ` +
-      `on one connection, GET/SET 50/50 on ${KEYS} keys, ${SECONDS} s. Medians of ${ROUNDS} rounds, the servers ` +
-      'taking turns to go first; each emptied before each run. ' +
+      `loopback. ${benchmarkVersion}: -t <each of ${TESTS.join(',')}> -c ${CONNECTIONS} -n ${REQUESTS}; ioredis: ` +
+      `${CALLERS} callers on one connection, GET/SET 50/50 on ${KEYS} keys, ${SECONDS} s. Medians of ${ROUNDS} ` +
+      'rounds, each run paired with the same run on the other server, the servers taking turns to go first; ' +
+      'the ratio is the median of the per-round ratios. Each server emptied before each run. ' +
       (PINNED ? 'Clients pinned to core 0, each server (all its threads) to core 1.' : 'Not pinned to cores.'),
   );
   const cell = (values) => (values && values.length ? String(Math.round(median(values))) : '-');
-  const ratio = (ours, theirs) => (ours && theirs && ours.length && theirs.length ? `${(median(ours) / median(theirs)).toFixed(2)}x` : '-');
+  // The median of the per-round ratios (the two lists are in round order).
+  const ratio = (ours, theirs) =>
+    ours?.length && ours.length === theirs?.length ? `${median(ours.map((x, i) => x / theirs[i])).toFixed(2)}x` : '-';
   const column = (results, name) => results.get(name);
+  const micros = (values) => (values?.length && values.every(Number.isFinite) ? median(values).toFixed(2) : '-');
   for (const [m, mode] of MODES.entries()) {
-    const results = benchmarkResults[m];
-    // Tests in the order redis-benchmark ran them; its LRANGE set-up
-    // ("LPUSH (needed to benchmark LRANGE)") is a row of its own.
-    const tests = [...(results.get(servers[0].name)[0]?.keys() ?? [])];
-    const rpsOf = (name, test) => column(results, name)?.map((r) => r.get(test)).filter((x) => x !== undefined);
     console.log(`\nredis-benchmark, ${mode.label} (requests per second)\n`);
     printTable(
       ['test', 'emberkv rps', 'redis rps', 'emberkv / redis'],
-      tests.map((test) => [test, cell(rpsOf('emberkv', test)), cell(rpsOf('redis', test)), ratio(rpsOf('emberkv', test), rpsOf('redis', test))]),
+      [...benchmarkResults[m]].map(([row, byServer]) => [
+        row, cell(byServer.get('emberkv')), cell(byServer.get('redis')), ratio(byServer.get('emberkv'), byServer.get('redis')),
+      ]),
+    );
+    // Pipelined runs are too short for /proc's 10 ms ticks to say much.
+    if (mode.args.length) continue;
+    console.log(`\nserver CPU per request, ${mode.label} (us, user + system, all threads)\n`);
+    printTable(
+      ['test', 'emberkv us', 'redis us', 'emberkv / redis'],
+      [...cpuResults[m]].map(([test, byServer]) => [
+        test === 'lrange_100' ? 'lrange_100 (and its LPUSH set-up)' : test,
+        micros(byServer.get('emberkv')), micros(byServer.get('redis')), ratio(byServer.get('emberkv'), byServer.get('redis')),
+      ]),
     );
   }
   console.log('\nioredis GET/SET (ops per second)\n');
