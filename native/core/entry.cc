@@ -99,7 +99,7 @@ Entry* Entry::newRawString(MemoryCounter& mem, ByteView key, size_t length, int6
 Entry* Entry::copyWithKey(MemoryCounter& mem, const Entry* source, ByteView key, int64_t expire_at) {
   size_t payload = source->payloadBytes();
   Entry* e = allocate(mem, source->type(), source->encoding(), key, source->valueLength(), payload, expire_at, 0);
-  e->setAccessClock(source->accessClock());
+  e->copyAccessFrom(*source);
   std::memcpy(e->bytes() + e->payloadOffset(), source->bytes() + source->payloadOffset(), payload);
   return e;
 }
@@ -152,7 +152,7 @@ Entry* Entry::resizedRawString(MemoryCounter& mem, Entry* entry, size_t length) 
     Entry* raw = allocate(mem, ValueType::kString, Encoding::kRaw, entry->key(), text.size(), text.size(),
                           entry->expireAt(), 0);
     std::memcpy(raw->mutableStringBytes(), text.data(), text.size());
-    raw->setAccessClock(entry->accessClock());
+    raw->copyAccessFrom(*entry);
     destroy(mem, entry);
     entry = raw;
   }
@@ -174,7 +174,7 @@ Entry* Entry::resizedRawString(MemoryCounter& mem, Entry* entry, size_t length) 
                             entry->expireAt(), want);
     std::memcpy(grown->mutableStringBytes(), entry->stringBytes().data(), old_length);
     std::memset(grown->mutableStringBytes() + old_length, 0, length - old_length);
-    grown->setAccessClock(entry->accessClock());
+    grown->copyAccessFrom(*entry);
     destroy(mem, entry);
     return grown;
   }
@@ -193,7 +193,7 @@ Entry* Entry::resizedInline(MemoryCounter& mem, Entry* entry, size_t bytes) {
     // Switch to the long layout: rebuild rather than realloc.
     Entry* grown = allocate(mem, entry->type(), Encoding::kInline, entry->key(), bytes, bytes, entry->expireAt(), 0);
     std::memcpy(grown->mutableInlineBytes(), entry->inlineBytes().data(), old_bytes);
-    grown->setAccessClock(entry->accessClock());
+    grown->copyAccessFrom(*entry);
     destroyShell(mem, entry);
     return grown;
   }

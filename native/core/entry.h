@@ -9,7 +9,7 @@
 //
 // Layout (all fields unaligned, read with memcpy):
 //   byte 0      type (low 4 bits) | encoding (high 4 bits)
-//   byte 1      flags: kHasExpire, kLongLengths
+//   byte 1      flags: kHasExpire, kLongLengths, kProbation
 //   bytes 2..4  access clock: 24 bits for LRU time or LFU (time + counter)
 //   short form (key < 256 bytes and value < 64 KiB):
 //     byte 5      key length
@@ -186,12 +186,27 @@ class Entry {
     bytes()[4] = static_cast<uint8_t>(v >> 16);
   }
 
+  // On probation: created under an LFU policy during a burst of read
+  // misses and not accessed since (miss_burst.h); such keys are evicted
+  // first among equally rare ones.
+  bool onProbation() const { return bytes()[1] & kProbation; }
+  void setProbation(bool on) {
+    bytes()[1] = static_cast<uint8_t>(on ? bytes()[1] | kProbation : bytes()[1] & ~kProbation);
+  }
+  // The access history (clock and probation) of `other`, whose value this
+  // entry now holds (a rebuilt or renamed entry).
+  void copyAccessFrom(const Entry& other) {
+    setAccessClock(other.accessClock());
+    setProbation(other.onProbation());
+  }
+
   // Bytes the allocator holds for this entry (not counting collection objects).
   size_t allocatedBytes() const { return usableSize(this); }
 
  private:
   static constexpr uint8_t kHasExpire = 1;
   static constexpr uint8_t kLongLengths = 2;
+  static constexpr uint8_t kProbation = 4;
   static constexpr size_t kShortHeader = 8;
   static constexpr size_t kLongHeader = 16;
 

@@ -41,7 +41,8 @@ uint64_t victimScore(EvictionPolicy policy, const Entry& entry, const CommandClo
     case EvictionPolicy::kAllKeysLfu:
     case EvictionPolicy::kVolatileLfu: {
       const uint64_t rarity = 255 - static_cast<uint64_t>(clock.lfuCounter(entry.accessClock()));
-      return (rarity << 16) | clock.lfuIdleMinutes(entry.accessClock());
+      const uint64_t probation = entry.onProbation() ? 1 : 0;
+      return (rarity << 17) | (probation << 16) | clock.lfuIdleMinutes(entry.accessClock());
     }
     case EvictionPolicy::kAllKeysLru:
     case EvictionPolicy::kVolatileLru:

@@ -3,8 +3,10 @@
 // Policies are Redis's. The *-lru, *-lfu and volatile-ttl policies rank
 // keys by a "badness" score (higher = better victim):
 //   lru           seconds since the last access (the entry's LRU clock);
-//   lfu           255 minus the decayed LFU counter, then minutes since the
-//                 last access to break ties among equal counters;
+//   lfu           255 minus the decayed LFU counter; among equal counters,
+//                 keys on probation first (created during a burst of read
+//                 misses, as a scan makes, and not accessed since:
+//                 miss_burst.h), then minutes since the last access;
 //   volatile-ttl  how soon the key expires (sooner = higher).
 // The *-random policies pick a uniformly random key (with an expiry, for
 // volatile-random).

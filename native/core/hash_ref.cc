@@ -27,7 +27,7 @@ void HashRef::convertToTable() {
     destroyCollection(table);
     throw;
   }
-  fresh->setAccessClock(entry_->accessClock());
+  fresh->copyAccessFrom(*entry_);
   if (db_) {
     db_->replaceShell(entry_, fresh);
   } else {

@@ -39,6 +39,7 @@ void Keyspace::touch(Entry* e) {
   // Most reads within the same second change nothing: skip the store and
   // keep the cache line clean.
   if (after != before) e->setAccessClock(after);
+  if (e->onProbation()) e->setProbation(false);
 }
 
 Entry* Keyspace::lookup(ByteView key, uint64_t hash) {
@@ -65,6 +66,7 @@ Entry* Keyspace::lookupRead(ByteView key, unsigned flags) {
     } else {
       stats_.keyspace_misses++;
     }
+    stats_.miss_burst.note(e != nullptr);
   }
   if (e && !(flags & kLookupNoTouch)) touch(e);
   return e;
@@ -95,7 +97,11 @@ void Keyspace::put(Entry* fresh) {
   noteChanged(key);
   if (Entry** slot = table_.findSlot(key, hash)) {
     Entry* old = *slot;
-    fresh->setAccessClock(clock_.lfu ? old->accessClock() : clock_.freshAccess());
+    if (clock_.lfu) {
+      fresh->copyAccessFrom(*old);
+    } else {
+      fresh->setAccessClock(clock_.freshAccess());
+    }
     if (old->hasExpire()) expires_count_--;
     if (fresh->hasExpire()) expires_count_++;
     *slot = fresh;
@@ -103,6 +109,7 @@ void Keyspace::put(Entry* fresh) {
     return;
   }
   fresh->setAccessClock(clock_.freshAccess());
+  if (clock_.lfu && stats_.miss_burst.active()) fresh->setProbation(true);
   try {
     table_.insert(fresh, hash);
   } catch (...) {
@@ -196,13 +203,12 @@ void Keyspace::replaceShell(Entry* entry, Entry* fresh) {
 }
 
 Entry* Keyspace::rename(Entry* entry, ByteView new_key, int64_t expire_at) {
-  uint32_t access = entry->accessClock();
   Entry* moved = Entry::copyWithKey(memory_, entry, new_key, expire_at);
   // Insert under the new name first: if that throws, nothing was lost.
   put(moved);
   // The value is the same object under a new name: it keeps its access
-  // history (put() gave it a fresh one).
-  moved->setAccessClock(access);
+  // history (put() gave it a fresh one; `entry` is still in the table).
+  moved->copyAccessFrom(*entry);
   ByteView old_key = entry->key();
   noteChanged(old_key);
   Entry* detached = table_.erase(old_key, EntryTraits::hashOf(old_key));

@@ -25,6 +25,7 @@
 #include "entry.h"
 #include "hash.h"
 #include "lazy_free.h"
+#include "miss_burst.h"
 #include "open_table.h"
 #include "watches.h"
 
@@ -35,11 +36,13 @@ struct EntryTraits {
   static uint64_t hashOf(ByteView key) { return hashBytes(key); }
 };
 
-// Counters shared by all databases of a store (INFO stats).
+// Counters shared by all databases of a store (INFO stats), and what the
+// store's read lookups say right now (miss_burst.h).
 struct KeyspaceStats {
   uint64_t expired_keys = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
+  MissBurst miss_burst;
 };
 
 // Told of every key a keyspace deletes on its own because it expired (by a

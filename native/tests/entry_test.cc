@@ -1,6 +1,7 @@
 // Unit tests of Entry (entry.h): layout round trips, expiry add/remove,
-// raw-string growth across the short/long layout boundary, and byte
-// accounting (a collection copied to another database counts there).
+// raw-string growth across the short/long layout boundary, byte
+// accounting (a collection copied to another database counts there), and
+// the access history (clock, probation) kept through every rebuild.
 #include <string>
 #include <vector>
 
@@ -186,4 +187,65 @@ TEST(a_collection_copied_to_another_db_counts_and_lives_there) {
   CHECK(run({"DEL", "z", "l"}, 0));
   // Deleting them gives their bytes back (the table's slots stay).
   CHECK(store.db(0).memory().used - target_before < copied / 10);
+}
+
+TEST(access_history_travels_with_every_rebuild) {
+  // The access clock and the probation flag are the value's history:
+  // every way an entry is rebuilt keeps both (copyAccessFrom).
+  MemoryCounter mem;
+  auto marked = [&](Entry* e) {
+    e->setAccessClock(0x123456);
+    e->setProbation(true);
+    return e;
+  };
+  auto kept = [](const Entry* e) { return e->accessClock() == 0x123456u && e->onProbation(); };
+  Entry* e = marked(Entry::newString(mem, "k", "v", Encoding::kEmbStr, kNoExpire));
+  e = Entry::withExpire(mem, e, 99);  // rebuilt: the expiry needs 8 more bytes
+  CHECK(kept(e));
+  e = Entry::resizedRawString(mem, e, 70000);  // rebuilt in the long layout
+  CHECK(kept(e));
+  Entry* copy = Entry::copyWithKey(mem, e, "renamed", kNoExpire);
+  CHECK(kept(copy));
+  Entry::destroy(mem, copy);
+  Entry::destroy(mem, e);
+  e = marked(Entry::newInt(mem, "n", 7, kNoExpire));
+  e = Entry::resizedRawString(mem, e, 4);  // int to raw
+  CHECK(kept(e));
+  e->setProbation(false);
+  CHECK(!e->onProbation());
+  CHECK(!e->hasExpire());  // the flags beside it untouched
+  CHECK_EQ(e->accessClock(), 0x123456u);
+  Entry::destroy(mem, e);
+  CHECK_EQ(mem.used, 0);
+}
+
+TEST(keys_created_during_a_miss_burst_are_on_probation_until_accessed) {
+  Store store;
+  auto run = [&](std::vector<std::string> args) {
+    std::vector<ByteView> argv(args.begin(), args.end());
+    ReplyBuilder out;
+    store.execute(argv, out, 0);
+  };
+  auto probation = [&](const char* key) { return store.db(0).peek(key)->onProbation(); };
+  run({"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"});
+  run({"SET", "calm", "v"});
+  CHECK(!probation("calm"));
+  // About 2.3 windows of misses make a burst (miss_burst.h).
+  for (int i = 0; i < 2000; i++) run({"GET", "missing:" + std::to_string(i)});
+  run({"SET", "early", "v"});
+  CHECK(!probation("early"));
+  for (int i = 0; i < 1000; i++) run({"GET", "missing:" + std::to_string(i)});
+  run({"SET", "scanned", "v"});
+  run({"HSET", "scanned-hash", "f", "v"});
+  CHECK(probation("scanned"));
+  CHECK(probation("scanned-hash"));
+  // Any access ends it, a read or a write (as both count for LFU).
+  run({"GET", "scanned"});
+  CHECK(!probation("scanned"));
+  run({"EXPIRE", "scanned-hash", "100"});
+  CHECK(!probation("scanned-hash"));
+  // Not under LRU, whose scores are times, not counts.
+  run({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"});
+  run({"SET", "lru-key", "v"});
+  CHECK(!probation("lru-key"));
 }
