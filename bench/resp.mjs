@@ -4,13 +4,14 @@
 // port>) and redis-server (Debian package: loopback, no persistence) and
 // measures both with the same tools:
 //   - redis-benchmark (/usr/bin, the one binary for both servers):
-//     `-t set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100 -c 50 -n N`,
-//     once without pipelining and once with -P 16, its --csv output parsed;
-//     with each server's CPU time per request over each run (user + system,
-//     all of its threads, from /proc/<pid>/stat): without pipelining the
-//     single-threaded redis-benchmark client saturates its core before
-//     either server does, so requests per second there measure the client
-//     as much as the server, and CPU per request is the server's own cost;
+//     `-t <test> -c 50 -n N` for each of set, get, incr, lpush, rpop, sadd,
+//     hset, zadd and lrange_100, once without pipelining and once with
+//     -P 16, its --csv output parsed; without pipelining also each
+//     server's CPU time per request over each run (user + system, all of
+//     its threads, from /proc/<pid>/stat): there the single-threaded
+//     redis-benchmark client and the cost of waking an idle server, not
+//     the server's work, set the rate, and CPU per request is the server's
+//     own cost;
 //   - ioredis (one connection shared by 50 concurrent callers doing GET or
 //     SET 50/50 on random keys, one command at a time each), plain and with
 //     enableAutoPipelining, ops/s over BENCH_SECONDS.
