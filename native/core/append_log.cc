@@ -187,7 +187,22 @@ void AppendLog::removeUnlisted() {
     if (!listed) doomed.push_back(std::move(name));
   }
   ::closedir(dir);
-  for (const std::string& name : doomed) ::unlink(paths_.pathOf(name).c_str());
+  for (const std::string& name : doomed) removeFile(paths_.pathOf(name));
+}
+
+void AppendLog::removeFile(const std::string& path) {
+  // Unlinking a file frees its blocks, which for an old base of 1M keys
+  // (51 MB) took 16 ms here: the longest stall of a rewrite. Unlinked
+  // while open, the name goes at once and the blocks only with the last
+  // descriptor, closed on the freer's thread (Redis's bg_unlink).
+  const int fd = freer_ ? ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+  const bool unlinked = ::unlink(path.c_str()) == 0;
+  if (fd < 0) return;
+  if (unlinked) {
+    freer_->run([fd] { ::close(fd); }, false);
+  } else {
+    ::close(fd);
+  }
 }
 
 bool AppendLog::open(const AofPaths& paths, const std::optional<AofManifest>& manifest, size_t last_incr_good_end,
@@ -445,7 +460,7 @@ bool AppendLog::finishRewrite(bool ok, std::string* error) {
     ::unlink(paths_.pathOf(base.name).c_str());
     return false;
   }
-  for (size_t i = 0; i < files_before_rewrite_; i++) ::unlink(paths_.pathOf(files_[i].name).c_str());
+  for (size_t i = 0; i < files_before_rewrite_; i++) removeFile(paths_.pathOf(files_[i].name));
   files_ = std::move(files);
   if (waiting_for_base_) {
     waiting_for_base_ = false;

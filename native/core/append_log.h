@@ -41,10 +41,11 @@
 // manifest then lists the old files and the new one, so a crash loses
 // nothing) and names a temp file, which Store's forked child writes as the
 // snapshot of that instant. finishRewrite(true) renames it to the new
-// base, makes the manifest [new base, new incr] and deletes the old files. While the log waits for
-// its first base (enabled at runtime, or at startup with data), no
-// manifest is written until a base exists: the files would not describe
-// the data.
+// base, makes the manifest [new base, new incr] and deletes the old files
+// (their names at once, their blocks on the LazyFreer's thread). While
+// the log waits for its first base (enabled at runtime, or at startup
+// with data), no manifest is written until a base exists: the files
+// would not describe the data.
 //
 // POSIX only; on Windows open() fails.
 #pragma once
@@ -57,6 +58,7 @@
 
 #include "aof_record.h"
 #include "bytes.h"
+#include "lazy_free.h"
 
 namespace ember {
 
@@ -94,7 +96,9 @@ class AppendLog {
   // Pending bytes past this are written at once.
   static constexpr size_t kWriteThresholdBytes = 4 * 1024 * 1024;
 
-  AppendLog() = default;
+  // `freer` (may be null: removed files are then freed inline) is where
+  // the blocks of the log's removed files are freed (removeFile).
+  explicit AppendLog(LazyFreer* freer = nullptr) : freer_(freer) {}
   ~AppendLog();
   AppendLog(const AppendLog&) = delete;
   AppendLog& operator=(const AppendLog&) = delete;
@@ -179,9 +183,13 @@ class AppendLog {
   bool writeManifest(const std::vector<AofFileInfo>& files, std::string* error);
   // Removes the log's files no manifest names, and temp files.
   void removeUnlisted();
+  // Removes the file at `path`: its name at once, its blocks on the
+  // freer's thread (see append_log.cc).
+  void removeFile(const std::string& path);
   // temp-rewriteaof-bg-<this process's pid>.emb
   std::string rewriteTempName() const;
 
+  LazyFreer* freer_ = nullptr;
   AofPaths paths_;
   int fd_ = -1;
   AofRecordBuilder record_;

@@ -12,18 +12,18 @@ LazyFreer::~LazyFreer() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
-  for (auto& dispose : queue_) dispose();  // never started, or handed over after it stopped
+  for (auto& job : queue_) job.dispose();  // never started, or handed over after it stopped
 }
 
 void LazyFreer::free(Collection* detached) {
   run([detached] { destroyDetachedCollection(detached); });
 }
 
-void LazyFreer::run(std::function<void()> dispose) {
-  pending_.fetch_add(1, std::memory_order_relaxed);
+void LazyFreer::run(std::function<void()> dispose, bool counted) {
+  if (counted) pending_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(dispose));
+    queue_.push_back(Job{std::move(dispose), counted});
     if (!thread_.joinable()) thread_ = std::thread([this] { work(); });
   }
   wake_.notify_one();
@@ -39,12 +39,13 @@ void LazyFreer::work() {
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, nothing left
-    std::vector<std::function<void()>> batch;
+    std::vector<Job> batch;
     batch.swap(queue_);
     busy_ = true;
     lock.unlock();
-    for (auto& dispose : batch) {
-      dispose();
+    for (auto& job : batch) {
+      job.dispose();
+      if (!job.counted) continue;
       pending_.fetch_sub(1, std::memory_order_relaxed);
       freed_.fetch_add(1, std::memory_order_relaxed);
     }

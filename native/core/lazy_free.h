@@ -1,4 +1,5 @@
-// LazyFreer: frees large values on a background thread.
+// LazyFreer: frees large values (and removed files' blocks) on a
+// background thread.
 //
 // Dropping a collection of millions of elements means millions of free()
 // calls: tens to hundreds of milliseconds on the command thread. So when a
@@ -44,8 +45,10 @@ class LazyFreer {
   // on the background thread.
   void free(Collection* detached);
   // Runs `dispose` on the background thread: it frees something detached
-  // from the store (a whole keyspace, Store::flushAsync).
-  void run(std::function<void()> dispose);
+  // from the store (a whole keyspace, Store::flushAsync), or, not
+  // `counted` in pending()/freed() (which count values, as Redis's INFO
+  // lazyfree fields do), the blocks of a removed file (AppendLog).
+  void run(std::function<void()> dispose, bool counted = true);
   // Collections handed over and not yet freed (INFO lazyfree_pending_objects).
   size_t pending() const { return pending_.load(std::memory_order_relaxed); }
   // Total freed so far (INFO lazyfreed_objects).
@@ -59,7 +62,11 @@ class LazyFreer {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  std::vector<std::function<void()>> queue_;
+  struct Job {
+    std::function<void()> dispose;
+    bool counted;
+  };
+  std::vector<Job> queue_;
   std::thread thread_;
   bool stopping_ = false;
   bool busy_ = false;

@@ -606,7 +606,7 @@ class Store : private ExpiryListener {
   SnapshotChild bgsave_child_;
   // The append-only log; declared before the databases, which log
   // expirations into it.
-  AppendLog aof_;
+  AppendLog aof_{&freer_};
   AofState aof_state_;
   SnapshotChild rewrite_child_;
   int effects_depth_ = 0;

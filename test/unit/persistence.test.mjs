@@ -6,7 +6,7 @@
 // and explicit rewrites, one child process at a time.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -228,6 +228,28 @@ describe('Engine append-only log', () => {
     engine.close();
     const again = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
     assert.equal(again.get('same'), 'x'.repeat(50));
+    again.close();
+  });
+
+  test('a rewrite leaves just the manifest, the new base and the new incr file; removing the old ones is not lazyfree work', async () => {
+    const dir = freshDir();
+    const engine = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    for (let i = 0; i < 1000; i++) engine.set(`k${i}`, 'v'.repeat(100));
+    const logDir = path.join(dir, 'appendonlydir');
+    for (let rewrite = 1; rewrite <= 2; rewrite++) {
+      assert.match(engine.call('BGREWRITEAOF'), /rewriting started/);
+      await until(engine, () => info(engine, 'aof_rewrite_in_progress') === '0');
+      // The old files' names are gone at once (their blocks are freed on
+      // the background thread); the manifest names exactly what is left.
+      const manifest = readFileSync(path.join(logDir, 'appendonly.aof.manifest'), 'utf8');
+      const named = [...manifest.matchAll(/^file (\S+)/gm)].map((m) => m[1]).sort();
+      assert.deepEqual(readdirSync(logDir).filter((f) => f !== 'appendonly.aof.manifest').sort(), named);
+      assert.equal(named.length, 2, manifest);
+    }
+    assert.equal(/^lazyfreed_objects:(\d+)/m.exec(engine.info('memory'))[1], '0');
+    engine.close();
+    const again = new Engine({ dir, appendonly: true, backgroundUpkeep: false });
+    assert.equal(again.dbSize(), 1000);
     again.close();
   });
 
