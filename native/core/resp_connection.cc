@@ -54,7 +54,7 @@ RespConnection::RespConnection(Store& store, std::string addr, std::string laddr
 }
 
 RespConnection::~RespConnection() {
-  for (Watches::Token token : session_.endTransaction()) store_.unwatch(token);
+  store_.unwatch(session_.endTransaction());
   if (session_.subscriptions()) store_.pubsub().removeSubscriber(session_.id);
   store_.sessions().remove(session_.id);
 }
@@ -142,7 +142,7 @@ void RespConnection::refuse(const CommandSpec* spec, std::string_view error) {
   // Redis's execCommandAbort: an EXEC refused before it runs (arity,
   // NOAUTH, ACL, subscribed mode) ends the transaction, if any, and its
   // watches, and says so ("ERR " dropped, other codes kept, as Redis).
-  for (Watches::Token token : session_.endTransaction()) store_.unwatch(token);
+  store_.unwatch(session_.endTransaction());
   if (error.starts_with("ERR ")) error.remove_prefix(4);
   reply_.error("EXECABORT Transaction discarded because of: " + std::string(error));
 }

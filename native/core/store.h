@@ -234,6 +234,9 @@ class Store : private ExpiryListener {
   // keys changed since it was issued.
   bool watchBroken(Watches::Token token);
   void unwatch(Watches::Token token) { watches_.release(token); }
+  void unwatch(std::span<const Watches::Token> tokens) {
+    for (Watches::Token token : tokens) unwatch(token);
+  }
   size_t watchTokenCount() const { return watches_.tokenCount(); }
 
   // Upkeep driven by a timer on the event loop: active expiry and
@@ -536,7 +539,7 @@ class Store : private ExpiryListener {
   TransactionResult runTransaction(std::span<const Watches::Token> tokens, size_t count, RunOne&& run_one) {
     bool broken = false;
     for (Watches::Token token : tokens) broken = broken || watchBroken(token);
-    for (Watches::Token token : tokens) unwatch(token);
+    unwatch(tokens);
     if (broken) return TransactionResult::kWatchBroken;
     const bool blocking = blocking_allowed_;
     blocking_allowed_ = false;

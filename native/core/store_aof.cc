@@ -134,6 +134,9 @@ Store::AofLoadResult Store::loadAppendOnly(const LoadProgressFn& progress) {
     }
     bool ok = true;
     uint64_t done = 0;
+    // A file's own progress, as the whole log's (the files before it done).
+    const LoadProgressFn progress_in_file =
+        progress ? LoadProgressFn([&](uint64_t offset, uint64_t) { progress(done + offset, total); }) : LoadProgressFn();
     std::string data;
     for (size_t i = 0; ok && i < manifest->files.size(); i++) {
       const AofFileInfo& file = manifest->files[i];
@@ -144,8 +147,7 @@ Store::AofLoadResult Store::loadAppendOnly(const LoadProgressFn& progress) {
       }
       result.bytes += data.size();
       if (file.base) {
-        SnapshotLoadResult loaded =
-            loadSnapshot(data, *this, [&](uint64_t offset, uint64_t) { if (progress) progress(done + offset, total); });
+        SnapshotLoadResult loaded = loadSnapshot(data, *this, progress_in_file);
         if (!loaded.ok) {
           result.error_file = path;
           result.error_offset = loaded.error_offset;
@@ -154,9 +156,7 @@ Store::AofLoadResult Store::loadAppendOnly(const LoadProgressFn& progress) {
         }
       } else {
         const bool last = i + 1 == manifest->files.size();
-        ok = replayIncr(
-            data, last, path, result, [&](uint64_t offset, uint64_t) { if (progress) progress(done + offset, total); },
-            &last_good_end);
+        ok = replayIncr(data, last, path, result, progress_in_file, &last_good_end);
       }
       done += data.size();
       if (progress) progress(done, total);

@@ -20,14 +20,13 @@
 #include "../errors.h"
 #include "../numbers.h"
 #include "../session.h"
-#include "needs_session.h"
 #include "../store.h"
+#include "needs_session.h"
 
 namespace ember {
 namespace {
 
 bool noSession(CommandContext& ctx) { return withoutSession(ctx, "takes a db field instead"); }
-
 
 // Redis's validateProcessClientName: printable ASCII, no spaces.
 bool validClientName(ByteView name) {
@@ -161,7 +160,7 @@ void helloCommand(CommandContext& ctx) {
 void resetCommand(CommandContext& ctx) {
   if (noSession(ctx)) return;
   Session& session = *ctx.session;
-  for (Watches::Token token : session.endTransaction()) ctx.store.unwatch(token);
+  ctx.store.unwatch(session.endTransaction());
   if (session.subscriptions()) ctx.store.pubsub().removeSubscriber(session.id);
   session.channel_count = session.pattern_count = 0;
   session.db_index = 0;

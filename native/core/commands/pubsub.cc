@@ -15,8 +15,8 @@
 #include "../errors.h"
 #include "../pubsub.h"
 #include "../session.h"
-#include "needs_session.h"
 #include "../store.h"
+#include "needs_session.h"
 
 namespace ember {
 namespace {

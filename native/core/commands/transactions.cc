@@ -11,18 +11,13 @@
 #include "../command_table.h"
 #include "../errors.h"
 #include "../session.h"
-#include "needs_session.h"
 #include "../store.h"
+#include "needs_session.h"
 
 namespace ember {
 namespace {
 
 bool noSession(CommandContext& ctx) { return withoutSession(ctx, "has the Watch and Exec calls instead"); }
-
-
-void endTransaction(Store& store, Session& session) {
-  for (Watches::Token token : session.endTransaction()) store.unwatch(token);
-}
 
 void multiCommand(CommandContext& ctx) {
   if (noSession(ctx)) return;
@@ -34,7 +29,7 @@ void multiCommand(CommandContext& ctx) {
 void discardCommand(CommandContext& ctx) {
   if (noSession(ctx)) return;
   if (!ctx.session->in_multi) return ctx.reply.error("ERR DISCARD without MULTI");
-  endTransaction(ctx.store, *ctx.session);
+  ctx.store.unwatch(ctx.session->endTransaction());
   ctx.reply.ok();
 }
 
@@ -43,7 +38,7 @@ void execCommand(CommandContext& ctx) {
   Session& session = *ctx.session;
   if (!session.in_multi) return ctx.reply.error("ERR EXEC without MULTI");
   if (session.multi_failed) {
-    endTransaction(ctx.store, session);
+    ctx.store.unwatch(session.endTransaction());
     return ctx.reply.error("EXECABORT Transaction discarded because of previous errors.");
   }
   std::vector<std::vector<std::string>> commands = std::move(session.queued);
@@ -79,7 +74,7 @@ void watchCommand(CommandContext& ctx) {
 
 void unwatchCommand(CommandContext& ctx) {
   if (noSession(ctx)) return;
-  for (Watches::Token token : std::exchange(ctx.session->watch_tokens, {})) ctx.store.unwatch(token);
+  ctx.store.unwatch(std::exchange(ctx.session->watch_tokens, {}));
   ctx.reply.ok();
 }
 
